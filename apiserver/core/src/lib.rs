@@ -1,0 +1,1 @@
+//! Sans-I/O Kubernetes API machinery shared by the server crates.

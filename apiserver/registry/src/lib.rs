@@ -1,0 +1,1 @@
+//! The registry: one generic store over the catalog and a Strategy per kind.

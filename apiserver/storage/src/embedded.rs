@@ -1,0 +1,1 @@
+//! The embedded backend (default): a persistent revision log in one file.

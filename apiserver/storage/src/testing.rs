@@ -1,0 +1,1 @@
+//! Test support shared by this crate and the black-box tests: real etcd processes.

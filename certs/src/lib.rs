@@ -1,0 +1,1 @@
+//! Certificates for serving, clients and the aggregation layer.

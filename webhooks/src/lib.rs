@@ -1,0 +1,1 @@
+//! Admission for Argo resources and for native objects managed by them.
