@@ -3,3 +3,10 @@
 //! documents derived from them. No I/O.
 
 pub mod types;
+
+pub mod catalog;
+pub mod document;
+pub mod schema;
+pub mod validation;
+
+pub use catalog::{CATALOG, ResourceDef};
