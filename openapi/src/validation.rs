@@ -191,18 +191,18 @@ impl Validator {
     }
 }
 
-/// The validator of a kind, compiled on first use and shared.
+/// The validator of a kind, compiled on first use of that kind and shared (compiling the large
+/// workflow schemas takes a while, so nothing is compiled before it is needed).
 pub fn validator(kind: &str) -> Option<Arc<Validator>> {
-    static VALIDATORS: OnceLock<HashMap<&'static str, Arc<Validator>>> = OnceLock::new();
-    VALIDATORS
-        .get_or_init(|| {
-            CATALOG
-                .iter()
-                .filter_map(|d| Validator::new(d).ok().map(|v| (d.kind, Arc::new(v))))
-                .collect()
-        })
-        .get(kind)
-        .cloned()
+    type Slots = HashMap<&'static str, OnceLock<Option<Arc<Validator>>>>;
+    static VALIDATORS: OnceLock<Slots> = OnceLock::new();
+    let slots =
+        VALIDATORS.get_or_init(|| CATALOG.iter().map(|d| (d.kind, OnceLock::new())).collect());
+    let def = CATALOG.iter().find(|d| d.kind == kind)?;
+    slots
+        .get(kind)?
+        .get_or_init(|| Validator::new(def).ok().map(Arc::new))
+        .clone()
 }
 
 /// Joins JSON pointer segments as a Kubernetes field path: `spec.sources[0].repoURL`; map keys

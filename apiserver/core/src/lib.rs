@@ -1,1 +1,27 @@
-//! Sans-I/O Kubernetes API machinery shared by the server crates.
+//! Sans-I/O Kubernetes API machinery shared by the server crates: the Status error type,
+//! RequestInfo, list/watch/patch/delete parameters, label and field selectors, object-meta
+//! validation, content negotiation and Warning headers. Nothing here opens a socket or touches
+//! storage.
+
+// Every parser answers with the one `ApiError` (a whole Status, as kube's StatusError); errors
+// are the cold path, so its size is not worth boxing.
+#![allow(clippy::result_large_err)]
+
+pub mod meta;
+pub mod negotiation;
+pub mod params;
+pub mod request_info;
+pub mod selector;
+pub mod status;
+pub mod warning;
+
+pub use negotiation::{DiscoveryVersion, Format, MetaVersion, Negotiated, Output};
+pub use params::{
+    CreateOptions, DeleteOptions, FieldValidation, GetOptions, IncludeObject, ListOptions,
+    ListRead, PatchOptions, PatchType, PropagationPolicy, Query, ReadMode, ResourceVersionMatch,
+    TableOptions, UpdateOptions, WatchStart, WriteOptions,
+};
+pub use request_info::RequestInfo;
+pub use selector::{FieldSelector, LabelSelector};
+pub use status::{ApiError, GroupResource, Status, StatusCause, StatusDetails};
+pub use warning::WarningRecorder;

@@ -4,6 +4,7 @@
 //! (optimistic concurrency, consistent pagination, watches that never skip or repeat an event)
 //! is exactly as right as this layer. Two backends implement it and run one conformance suite.
 
+pub mod cacher;
 pub mod conformance;
 pub mod continue_token;
 pub mod embedded;

@@ -1,0 +1,139 @@
+//! One entry point per request: request info, authorization, dispatch to discovery, OpenAPI,
+//! health, metrics or the resource handlers, then one log line and the request metrics.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use argo_apiserver_core::params::Query;
+use argo_apiserver_core::{ApiError, RequestInfo};
+use argo_apiserver_registry::Registry;
+use bytes::Bytes;
+use hyper::body::Incoming;
+use tokio::sync::watch;
+
+use crate::auth::{UserInfo, authorize};
+use crate::handlers::discovery::{self, VersionInfo};
+use crate::handlers::health::{self, HealthChecks};
+use crate::handlers::openapi;
+use crate::http::{Body, Method, Request, Response, StatusCode, error_response};
+use crate::metrics::{Metrics, RequestLabels};
+use crate::resource::{self, WatcherCount};
+
+/// Everything a request may need.
+pub struct Router {
+    pub registry: Arc<Registry>,
+    pub metrics: Arc<Metrics>,
+    pub health: HealthChecks,
+    pub version: VersionInfo,
+    /// The `/openapi/v2` document as protobuf (kubectl 1.27's explain asks for it), made on
+    /// first use.
+    pub openapi_v2_protobuf: std::sync::OnceLock<Option<Bytes>>,
+    /// Turns true when the server starts shutting down: watches end, readiness fails.
+    pub shutdown: watch::Receiver<bool>,
+    /// How often a watch that asked for bookmarks gets one.
+    pub bookmark_interval: Duration,
+    pub watchers: Arc<WatcherCount>,
+}
+
+impl Router {
+    pub fn openapi_v2_protobuf(&self) -> Option<Bytes> {
+        self.openapi_v2_protobuf
+            .get_or_init(|| {
+                crate::openapi_proto::v2_protobuf(&argo_openapi::document::openapi_v2()).ok()
+            })
+            .clone()
+    }
+
+    /// Builds what the first requests would otherwise wait for (validators, OpenAPI documents),
+    /// off the request path.
+    pub fn warm_up(self: &Arc<Self>) {
+        let router = self.clone();
+        tokio::task::spawn_blocking(move || {
+            openapi::warm();
+            let _ = router.openapi_v2_protobuf();
+            for def in argo_openapi::CATALOG {
+                let _ = argo_openapi::validation::validator(def.kind);
+            }
+        });
+    }
+}
+
+/// Serves one request from an authenticated `user`.
+pub async fn route(
+    router: Arc<Router>,
+    req: Request<Incoming>,
+    user: Arc<UserInfo>,
+    peer: SocketAddr,
+) -> Response<Body> {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let raw_query = req.uri().query().unwrap_or("").to_string();
+    let info = match RequestInfo::new(method.as_str(), &path, &raw_query) {
+        Ok(info) => info,
+        Err(e) => return error_response(&e),
+    };
+    let is_apply = req
+        .headers()
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/apply-patch"));
+
+    let response = match authorize(&user, &info) {
+        Err(e) => error_response(&e),
+        Ok(()) if info.is_resource_request => resource::handle(&router, &info, req).await,
+        Ok(()) => non_resource(&router, &info, req),
+    };
+
+    let elapsed = start.elapsed();
+    let query = Query::parse(&raw_query);
+    let code = response.status().as_u16();
+    if info.verb != "watch" {
+        let labels = RequestLabels::from_request_info(&info, &query, is_apply);
+        router.metrics.observe_request(&labels, code, elapsed);
+    }
+    tracing::info!(
+        user = %user.name,
+        verb = %info.verb,
+        resource = %info.resource,
+        subresource = %info.subresource,
+        namespace = %info.namespace,
+        name = %info.name,
+        path = %path,
+        code,
+        latency_ms = elapsed.as_secs_f64() * 1000.0,
+        %peer,
+        "request"
+    );
+    response
+}
+
+fn non_resource(router: &Router, info: &RequestInfo, req: Request<Incoming>) -> Response<Body> {
+    let (parts, _body) = req.into_parts();
+    let path = info.path.as_str();
+    if parts.method != Method::GET && parts.method != Method::HEAD {
+        return error_response(&ApiError::path_not_found());
+    }
+    if health::is_health_path(path) {
+        return health::handle(path, parts.uri.query().unwrap_or(""), &router.health);
+    }
+    match path {
+        "/metrics" => crate::metrics::handle(&router.metrics),
+        "/version" | "/version/" => discovery::handle_version(&router.version),
+        "/api" | "/api/" => discovery::handle_api(&parts),
+        "/apis" | "/apis/" => discovery::handle_apis(&parts),
+        "/apis/argoproj.io" | "/apis/argoproj.io/" => discovery::handle_api_group(&parts),
+        "/apis/argoproj.io/v1alpha1" | "/apis/argoproj.io/v1alpha1/" => {
+            discovery::handle_api_resource_list(&parts)
+        }
+        "/openapi/v2" => openapi::handle_v2(&parts, router.openapi_v2_protobuf().as_ref()),
+        "/openapi/v3" | "/openapi/v3/" => openapi::handle_v3_index(&parts),
+        "/openapi/v3/apis/argoproj.io/v1alpha1" => openapi::handle_v3_group_version(&parts, None),
+        _ => {
+            let mut r = error_response(&ApiError::path_not_found());
+            *r.status_mut() = StatusCode::NOT_FOUND;
+            r
+        }
+    }
+}
