@@ -214,6 +214,7 @@ pub async fn serve(
     });
 
     router.warm_up();
+    spawn_object_counter(router.clone(), shutdown_rx.clone());
     tracing::info!(
         address = %local,
         kubeconfig = %kubeconfig.display(),
@@ -264,6 +265,25 @@ fn spawn_storage_probe(
             ok.store(alive, Ordering::Relaxed);
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    });
+}
+
+/// Keeps `apiserver_storage_objects` current from the watch caches.
+fn spawn_object_counter(router: Arc<Router>, mut shutdown: watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        loop {
+            for kind in router.registry.kinds() {
+                let count = kind.cacher().object_count().await;
+                router.metrics.set_storage_objects(
+                    &format!("{}.{}", kind.def.plural, argo_openapi::catalog::GROUP),
+                    i64::try_from(count).unwrap_or(i64::MAX),
+                );
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(10)) => {}
                 _ = shutdown.changed() => return,
             }
         }

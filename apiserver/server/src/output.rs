@@ -52,6 +52,16 @@ struct PartialObjectMetadataList<'a> {
     items: Vec<PartialObjectMetadata>,
 }
 
+/// A `<Kind>List` with decoded items (pretty JSON and YAML).
+#[derive(Serialize)]
+struct ListDoc<'a> {
+    #[serde(rename = "apiVersion")]
+    api_version: &'static str,
+    kind: String,
+    metadata: &'a ListMeta,
+    items: Vec<Value>,
+}
+
 /// Decodes only an object's `metadata`; serde skips the rest without building it.
 #[derive(Deserialize)]
 struct MetadataOnly {
@@ -117,11 +127,7 @@ fn encode_doc<T: Serialize>(doc: &T, format: Format, pretty: bool) -> Result<Byt
             out.push(b'\n');
             Ok(Bytes::from(out))
         }
-        Format::Yaml => {
-            // Through a JSON value first: kube's YAML goes JSON → YAML, with keys sorted.
-            let v = serde_json::to_value(doc).map_err(internal)?;
-            Ok(Bytes::from(serde_yaml::to_string(&v).map_err(internal)?))
-        }
+        Format::Yaml => Ok(Bytes::from(serde_yaml::to_string(doc).map_err(internal)?)),
     }
 }
 
@@ -189,12 +195,12 @@ pub fn encode_list(
                 for item in items {
                     decoded.push(decode(item)?);
                 }
-                let doc = serde_json::json!({
-                    "apiVersion": API_VERSION,
-                    "kind": def.list_kind(),
-                    "metadata": list_meta,
-                    "items": decoded,
-                });
+                let doc = ListDoc {
+                    api_version: API_VERSION,
+                    kind: def.list_kind(),
+                    metadata: list_meta,
+                    items: decoded,
+                };
                 encode_doc(&doc, format, pretty)?
             }
         },

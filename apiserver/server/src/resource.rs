@@ -229,7 +229,10 @@ async fn watch(ctx: &Ctx<'_>) -> Result<Response<Body>, ApiError> {
             start_rv,
         },
         ctx.router.shutdown.clone(),
-        ctx.router.watchers.clone(),
+        WatcherGuard::new(
+            ctx.router.watchers.clone(),
+            ctx.router.metrics.watcher(GROUP, VERSION, def.kind),
+        ),
     );
     let mut r = Response::new(streaming(events));
     *r.status_mut() = StatusCode::OK;
@@ -259,11 +262,27 @@ impl WatcherCount {
     }
 }
 
-struct WatcherGuard(Arc<WatcherCount>);
+/// Held for the life of a watch: keeps the watch counted, locally and in the metrics.
+struct WatcherGuard {
+    count: Arc<WatcherCount>,
+    _gauge: crate::metrics::GaugeGuard,
+}
+
+impl WatcherGuard {
+    fn new(count: Arc<WatcherCount>, gauge: crate::metrics::GaugeGuard) -> Self {
+        count.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        WatcherGuard {
+            count,
+            _gauge: gauge,
+        }
+    }
+}
 
 impl Drop for WatcherGuard {
     fn drop(&mut self) {
-        self.0.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        self.count
+            .0
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -276,12 +295,8 @@ fn watch_body(
     stream: futures::stream::BoxStream<'static, WatchItem>,
     limits: WatchLimits,
     mut shutdown: watch::Receiver<bool>,
-    watchers: Arc<WatcherCount>,
+    guard: WatcherGuard,
 ) -> impl futures::Stream<Item = Bytes> + Send + Sync + 'static {
-    watchers
-        .0
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let guard = WatcherGuard(watchers);
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
     tokio::spawn(async move {
         let _guard = guard;

@@ -40,7 +40,11 @@ impl Router {
     pub fn openapi_v2_protobuf(&self) -> Option<Bytes> {
         self.openapi_v2_protobuf
             .get_or_init(|| {
-                crate::openapi_proto::v2_protobuf(&argo_openapi::document::openapi_v2()).ok()
+                crate::openapi_proto::v2_protobuf(&argo_openapi::document::openapi_v2())
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "the OpenAPI v2 document does not encode as protobuf; serving JSON only");
+                    })
+                    .ok()
             })
             .clone()
     }

@@ -219,6 +219,11 @@ impl Cacher {
         *self.ready_tx.borrow()
     }
 
+    /// How many objects the cache holds.
+    pub async fn object_count(&self) -> usize {
+        self.state.read().await.objects.len()
+    }
+
     /// The revision the cache reflects.
     pub fn revision(&self) -> Revision {
         *self.revision_tx.borrow()

@@ -243,9 +243,9 @@ impl Tagged {
 }
 
 struct Documents {
-    api_group_list: Value,
-    api_group: Value,
-    api_resource_list: Value,
+    api_group_list: Tagged,
+    api_group: Tagged,
+    api_resource_list: Tagged,
     aggregated_v2: Tagged,
     aggregated_v2beta1: Tagged,
     core_v2: Tagged,
@@ -253,9 +253,9 @@ struct Documents {
 }
 
 static DOCUMENTS: LazyLock<Documents> = LazyLock::new(|| Documents {
-    api_group_list: api_group_list(),
-    api_group: api_group(),
-    api_resource_list: api_resource_list(),
+    api_group_list: Tagged::new(api_group_list()),
+    api_group: Tagged::new(api_group()),
+    api_resource_list: Tagged::new(api_resource_list()),
     aggregated_v2: Tagged::new(aggregated_discovery(DiscoveryVersion::V2)),
     aggregated_v2beta1: Tagged::new(aggregated_discovery(DiscoveryVersion::V2beta1)),
     core_v2: Tagged::new(aggregated_core(DiscoveryVersion::V2)),
@@ -277,15 +277,19 @@ fn accept(parts: &Parts) -> Option<&str> {
     header_str(&parts.headers, &header::ACCEPT)
 }
 
-/// A legacy document in the negotiated format (JSON or YAML).
-fn write_legacy(n: &Negotiated, value: &Value) -> Response<Body> {
-    match n.format {
-        Format::Json => respond(
+/// A legacy document in the negotiated format (JSON or YAML); `compact` is its prepared compact
+/// JSON, when there is one. Legacy discovery has no ETag.
+fn write_legacy(n: &Negotiated, value: &Value, compact: Option<&Bytes>) -> Response<Body> {
+    match (n.format, compact) {
+        (Format::Json, Some(b)) if !n.pretty => {
+            respond(StatusCode::OK, &n.content_type(), b.clone())
+        }
+        (Format::Json, _) => respond(
             StatusCode::OK,
             &n.content_type(),
             json_bytes(value, n.pretty),
         ),
-        Format::Yaml => match serde_yaml::to_string(value) {
+        (Format::Yaml, _) => match serde_yaml::to_string(value) {
             Ok(s) => respond(StatusCode::OK, &n.content_type(), s),
             Err(e) => error_response(&argo_apiserver_core::ApiError::internal(e)),
         },
@@ -352,7 +356,7 @@ pub fn handle_api(parts: &Parts) -> Response<Body> {
                 "versions": [],
                 "serverAddressByClientCIDRs": server_address_by_client_cidrs(parts),
             });
-            write_legacy(&n, &v)
+            write_legacy(&n, &v, None)
         }
     }
 }
@@ -373,13 +377,17 @@ pub fn handle_apis(parts: &Parts) -> Response<Body> {
         Output::AggregatedDiscovery(DiscoveryVersion::V2beta1) => {
             write_aggregated(parts, &n, &DOCUMENTS.aggregated_v2beta1)
         }
-        _ => write_legacy(&n, &DOCUMENTS.api_group_list),
+        _ => write_legacy(
+            &n,
+            &DOCUMENTS.api_group_list.value,
+            Some(&DOCUMENTS.api_group_list.compact),
+        ),
     }
 }
 
-fn legacy(parts: &Parts, value: &Value) -> Response<Body> {
+fn legacy(parts: &Parts, doc: &Tagged) -> Response<Body> {
     match negotiate_legacy_discovery(accept(parts), pretty(parts)) {
-        Ok(n) => write_legacy(&n, value),
+        Ok(n) => write_legacy(&n, &doc.value, Some(&doc.compact)),
         Err(e) => error_response(&e),
     }
 }
@@ -786,5 +794,47 @@ mod tests {
         assert!(nums.iter().all(|n| n.parse::<u64>().is_ok()));
         assert_eq!(nums[0], v["major"].as_str().unwrap());
         assert_eq!(nums[1], v["minor"].as_str().unwrap());
+    }
+
+    /// Reports the cost of serving discovery and OpenAPI (no assertion; numbers only):
+    /// `cargo test --release -p argo-apiserver --lib report_discovery_cost -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn report_discovery_cost() {
+        use std::time::Instant;
+        let time = |name: &str, n: u32, f: &dyn Fn()| {
+            f();
+            let t = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            println!(
+                "{name}: {:.0} ns/op",
+                t.elapsed().as_nanos() as f64 / f64::from(n)
+            );
+        };
+        let t = Instant::now();
+        crate::handlers::openapi::warm();
+        LazyLock::force(&DOCUMENTS);
+        println!(
+            "build discovery + OpenAPI v2/v3 documents once: {:.0} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        let agg = parts(
+            "/apis",
+            &[("accept", &format!("{V2},{V2BETA1},application/json"))],
+        );
+        time("GET /apis aggregated", 100_000, &|| drop(handle_apis(&agg)));
+        let list = parts(
+            "/apis/argoproj.io/v1alpha1",
+            &[("accept", "application/json")],
+        );
+        time("GET /apis/argoproj.io/v1alpha1", 100_000, &|| {
+            drop(handle_api_resource_list(&list))
+        });
+        let v2 = parts("/openapi/v2", &[("accept", "application/json")]);
+        time("GET /openapi/v2 (cached)", 100_000, &|| {
+            drop(crate::handlers::openapi::handle_v2(&v2, None))
+        });
     }
 }

@@ -601,24 +601,3 @@ async fn kubectl_1_27_explains_every_kind_recursively() {
         }
     }
 }
-
-#[test]
-fn zz_measure_tmp() {
-    let doc = argo_openapi::document::openapi_v2();
-    let json_len = serde_json::to_vec(&doc).unwrap().len();
-    let n = 20;
-    let t = std::time::Instant::now();
-    let mut len = 0;
-    for _ in 0..n {
-        len = v2_protobuf(&doc).unwrap().len();
-    }
-    let per = t.elapsed() / n;
-    let t = std::time::Instant::now();
-    for _ in 0..n {
-        let _ = Document::decode(v2_protobuf(&doc).unwrap()).unwrap();
-    }
-    println!(
-        "MEASURE json={json_len} proto={len} encode={per:?} encode+decode={:?}",
-        t.elapsed() / n
-    );
-}
