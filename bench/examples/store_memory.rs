@@ -2,7 +2,7 @@
 //! embedded store and the watch cache take for N objects of ~1.1 KiB.
 //!
 //! `cargo run --release -p argo-bench --example store_memory -- fill DIR [N]` writes N objects
-//! with 32 concurrent writers into a new store under DIR; `... -- open DIR` then opens that
+//! with 32 concurrent writers into a new store under DIR; `... -- open DIR [attrs]` then opens that
 //! store in a fresh process, lists it, and fills a watch cache from it, printing RSS after each
 //! step.
 
@@ -126,7 +126,43 @@ async fn main() -> Result<()> {
             ));
             drop(list);
             rss("list result dropped");
-            let attrs: AttrsFn = Arc::new(|_: &[u8]| ObjectAttrs::default());
+            let real = args.get(3).is_some_and(|a| a == "attrs");
+            // With "attrs", the same labels and field map the registry builds for an
+            // Application (metadata.name/namespace and its six selectable fields).
+            let attrs: AttrsFn = Arc::new(move |v: &[u8]| {
+                if !real {
+                    return ObjectAttrs::default();
+                }
+                let Ok(v) = serde_json::from_slice::<serde_json::Value>(v) else {
+                    return ObjectAttrs::default();
+                };
+                let labels: Vec<(&str, &str)> = v["metadata"]["labels"]
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("")))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut fields: Vec<(&'static str, String)> = Vec::new();
+                for path in [
+                    "metadata.name",
+                    "metadata.namespace",
+                    "spec.project",
+                    "spec.destination.server",
+                    "spec.destination.name",
+                    "spec.destination.namespace",
+                    "status.sync.status",
+                    "status.health.status",
+                ] {
+                    let mut cur = &v;
+                    for part in path.split('.') {
+                        cur = &cur[part];
+                    }
+                    fields.push((path, cur.as_str().unwrap_or("").to_string()));
+                }
+                ObjectAttrs::new(labels, fields.iter().map(|(p, v)| (*p, v.as_str())))
+            });
             let encode: EncodeFn = Arc::new(|v: &[u8], _| Bytes::copy_from_slice(v));
             let cacher = Cacher::start(
                 store.clone(),
@@ -139,7 +175,8 @@ async fn main() -> Result<()> {
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
             rss(&format!(
-                "watch cache ready, empty attrs ({} objects)",
+                "watch cache ready, {} attrs ({} objects)",
+                if real { "real" } else { "empty" },
                 cacher.object_count().await
             ));
         }

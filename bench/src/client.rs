@@ -72,8 +72,14 @@ impl Dialer {
             .max_frame_size(1 << 20)
             .handshake(TokioIo::new(tls))
             .await?;
+        let opened = Instant::now();
         tokio::spawn(async move {
-            let _ = conn.await;
+            if let Err(e) = conn.await {
+                eprintln!(
+                    "an HTTP/2 connection ended with an error after {:?}: {e:?}",
+                    opened.elapsed()
+                );
+            }
         });
         Ok(Conn {
             send,
@@ -191,5 +197,43 @@ impl Conn {
     pub async fn merge_patch(&self, path: &str, body: Bytes) -> Result<Reply> {
         self.call(Method::PATCH, path, JSON, Some(MERGE_PATCH), body)
             .await
+    }
+}
+
+/// A connection that is replaced when a request fails at the connection level, so one dropped
+/// connection does not end a long measurement; every replacement is counted and reported.
+pub struct Reconnecting {
+    dialer: Dialer,
+    conn: tokio::sync::Mutex<Conn>,
+    reconnects: std::sync::atomic::AtomicU64,
+}
+
+impl Reconnecting {
+    pub async fn new(dialer: &Dialer) -> Result<Reconnecting> {
+        Ok(Reconnecting {
+            conn: tokio::sync::Mutex::new(dialer.connect().await?),
+            dialer: dialer.clone(),
+            reconnects: Default::default(),
+        })
+    }
+
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// GET on the current connection; on a connection error, once more on a new one.
+    pub async fn get(&self, path: &str, accept: &str) -> Result<Reply> {
+        let conn = self.conn.lock().await.clone();
+        match conn.get(path, accept).await {
+            Ok(r) => Ok(r),
+            Err(e) => {
+                eprintln!("GET {path} failed ({e}); retrying once on a new connection");
+                self.reconnects
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let fresh = self.dialer.connect().await?;
+                *self.conn.lock().await = fresh.clone();
+                fresh.get(path, accept).await
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::json;
 
-use crate::client::{Conn, JSON, TABLE};
+use crate::client::{Conn, JSON, Reconnecting, TABLE};
 use crate::server::ServerProcess;
 use crate::stats::{Latencies, Table, bytes, ms};
 
@@ -77,7 +77,7 @@ struct Args {
     /// List sizes, comma separated.
     #[arg(long, value_delimiter = ',', default_values_t = [1000u64, 10000])]
     list_sizes: Vec<u64>,
-    /// Timed requests per list variant (default: 200 for 1,000 items, 30 for 10,000).
+    /// Timed requests per list variant (default: 200 up to 2,000 items, 100 above).
     #[arg(long)]
     list_samples: Option<usize>,
     /// Concurrent watches for the fan-out scenario.
@@ -406,11 +406,15 @@ async fn creates(args: &Args, server: &ServerProcess, pad: usize) -> Result<Tabl
 }
 
 async fn gets(args: &Args, server: &ServerProcess, pad: usize) -> Result<Table> {
-    let conn = server.dialer()?.connect().await?;
     let ns = "get";
-    conn.post_json(&collection(ns), application(ns, "target", pad))
+    server
+        .dialer()?
+        .connect()
+        .await?
+        .post_json(&collection(ns), application(ns, "target", pad))
         .await?
         .expect(StatusCode::CREATED)?;
+    let conn = Reconnecting::new(server.dialer()?).await?;
     let path = format!("{}/target", collection(ns));
     for _ in 0..20 {
         conn.get(&path, JSON).await?.expect(StatusCode::OK)?;
@@ -429,6 +433,12 @@ async fn gets(args: &Args, server: &ServerProcess, pad: usize) -> Result<Table> 
     ));
     t.row("get p50 / p99 / max", lat.summary());
     t.row("object size", format!("{size} B"));
+    if conn.reconnects() > 0 {
+        t.row(
+            "connections lost and replaced",
+            conn.reconnects().to_string(),
+        );
+    }
     Ok(t)
 }
 
@@ -479,10 +489,10 @@ fn item_sizes(body: &[u8]) -> Result<(u64, u64)> {
 async fn lists(args: &Args, server: &ServerProcess, pad: usize, size: u64) -> Result<Table> {
     let ns = format!("list-{size}");
     populate(server, &ns, size, pad, args.clients).await?;
-    let conn = server.dialer()?.connect().await?;
+    let conn = Reconnecting::new(server.dialer()?).await?;
     let samples = args
         .list_samples
-        .unwrap_or(if size > 2000 { 30 } else { 200 })
+        .unwrap_or(if size > 2000 { 100 } else { 200 })
         .max(1);
     let mut t = Table::new(format!(
         "2b. list of {size} Applications in one namespace, {samples} sequential requests per variant"
@@ -534,6 +544,12 @@ async fn lists(args: &Args, server: &ServerProcess, pad: usize, size: u64) -> Re
         } else {
             t.row(format!("{name} p50/p99/max"), value);
         }
+    }
+    if conn.reconnects() > 0 {
+        t.row(
+            "connections lost and replaced",
+            conn.reconnects().to_string(),
+        );
     }
     Ok(t)
 }

@@ -322,6 +322,55 @@ pub fn structural_schema(def: &ResourceDef) -> Value {
     root
 }
 
+/// The schema a kind's objects are validated against: the same rules as
+/// [`structural_schema`], but with every definition kept once under `definitions` and referred
+/// to, so a type used in many places (a workflow's Container) is compiled once, not once per use.
+pub fn validation_schema(def: &ResourceDef) -> Value {
+    let set = schema_set();
+    let root = kind_definition(def.kind);
+    let mut defs = Map::new();
+    for name in reachable(set, [root.clone()]) {
+        let Some(mut d) = set.definitions.get(&name).cloned() else {
+            continue;
+        };
+        if let Value::Object(map) = &mut d {
+            map.remove("x-kubernetes-group-version-kind");
+            if name == root
+                && let Some(Value::Object(props)) = map.get_mut("properties")
+            {
+                props.insert("metadata".into(), json!({"type": "object"}));
+            }
+        }
+        make_structural(&mut d);
+        defs.insert(name, d);
+    }
+    // Embedded types whose `required` upstream drops: point at a relaxed copy.
+    for (definition, props) in RELAXED_PROPERTIES {
+        for prop in *props {
+            let target = defs
+                .get(*definition)
+                .and_then(|d| d.pointer(&format!("/properties/{prop}/$ref")))
+                .and_then(Value::as_str)
+                .map(|r| r.trim_start_matches("#/definitions/").to_string());
+            let Some(target) = target else { continue };
+            let relaxed = format!("{target}.relaxed");
+            if let Some(mut copy) = defs.get(&target).cloned() {
+                if let Value::Object(m) = &mut copy {
+                    m.remove("required");
+                }
+                defs.insert(relaxed.clone(), copy);
+            }
+            if let Some(Value::Object(p)) = defs
+                .get_mut(*definition)
+                .and_then(|d| d.pointer_mut(&format!("/properties/{prop}")))
+            {
+                p.insert("$ref".into(), json!(format!("#/definitions/{relaxed}")));
+            }
+        }
+    }
+    json!({"$ref": format!("#/definitions/{root}"), "definitions": defs})
+}
+
 fn inline(schema: &mut Value, set: &SchemaSet, stack: &mut Vec<String>) {
     if let Value::Object(map) = schema
         && let Some(Value::String(r)) = map.remove("$ref")
@@ -370,6 +419,10 @@ fn relax_embedded(definition: &str, schema: &mut Value) {
 
 fn make_structural(schema: &mut Value) {
     if let Value::Object(map) = schema {
+        if map.contains_key("$ref") {
+            // A reference (only in the validation schema): the target is made structural itself.
+            return;
+        }
         if map.get("x-kubernetes-int-or-string") == Some(&json!(true)) {
             map.remove("type");
             map.remove("format");

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::{CATALOG, ResourceDef};
-use crate::schema::structural_schema;
+use crate::schema::validation_schema;
 
 /// Kubernetes' field error types (`k8s.io/apimachinery/pkg/util/validation/field`), with the
 /// wording kube prints for each.
@@ -142,7 +142,7 @@ pub struct SchemaCompileError {
 
 impl Validator {
     pub fn new(def: &ResourceDef) -> Result<Self, SchemaCompileError> {
-        let schema = structural_schema(def);
+        let schema = validation_schema(def);
         let compiled = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
             .should_validate_formats(true)
@@ -154,7 +154,7 @@ impl Validator {
         Ok(Validator { schema, compiled })
     }
 
-    /// The structural schema this validator checks against.
+    /// The schema this validator checks against (definitions plus a root `$ref`).
     pub fn schema(&self) -> &Value {
         &self.schema
     }
@@ -181,13 +181,22 @@ impl Validator {
     /// Paths of fields the schema does not know (for fieldValidation Strict/Warn).
     pub fn unknown_fields(&self, object: &Value) -> Vec<String> {
         let mut out = Vec::new();
-        walk_unknown(&self.schema, object, &mut Vec::new(), &mut out, true);
+        let defs = &self.schema["definitions"];
+        walk_unknown(
+            defs,
+            resolve(defs, &self.schema),
+            object,
+            &mut Vec::new(),
+            &mut out,
+            true,
+        );
         out
     }
 
     /// Removes fields the schema does not know, as kube prunes custom resources by default.
     pub fn prune(&self, object: &mut Value) {
-        prune(&self.schema, object, true);
+        let defs = &self.schema["definitions"];
+        prune(defs, resolve(defs, &self.schema), object, true);
     }
 }
 
@@ -347,11 +356,27 @@ fn other_message(kind: &ValidationErrorKind) -> String {
     format!("failed the {} constraint", kind.keyword())
 }
 
+/// Follows `$ref`s (to `#/definitions/<name>`) to the schema they name.
+fn resolve<'a>(defs: &'a Value, mut schema: &'a Value) -> &'a Value {
+    // Definitions never alias each other in a loop; the bound is only a guard.
+    for _ in 0..8 {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => match defs.get(r.trim_start_matches("#/definitions/")) {
+                Some(target) => schema = target,
+                None => return schema,
+            },
+            None => return schema,
+        }
+    }
+    schema
+}
+
 fn is_open(schema: &Value) -> bool {
     schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true))
 }
 
 fn walk_unknown(
+    defs: &Value,
     schema: &Value,
     value: &Value,
     path: &mut Vec<String>,
@@ -369,24 +394,28 @@ fn walk_unknown(
                     match props.get(k) {
                         // metadata is checked by the server's own ObjectMeta decoding.
                         Some(_) if root && k == "metadata" => {}
-                        Some(child) => walk_unknown(child, v, path, out, false),
+                        Some(child) => {
+                            walk_unknown(defs, resolve(defs, child), v, path, out, false)
+                        }
                         None => out.push(field_path(path)),
                     }
                     path.pop();
                 }
             } else if let Some(ap @ Value::Object(_)) = schema.get("additionalProperties") {
+                let ap = resolve(defs, ap);
                 for (k, v) in map {
                     path.push(k.clone());
-                    walk_unknown(ap, v, path, out, false);
+                    walk_unknown(defs, ap, v, path, out, false);
                     path.pop();
                 }
             }
         }
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {
+                let item_schema = resolve(defs, item_schema);
                 for (i, v) in items.iter().enumerate() {
                     path.push(i.to_string());
-                    walk_unknown(item_schema, v, path, out, false);
+                    walk_unknown(defs, item_schema, v, path, out, false);
                     path.pop();
                 }
             }
@@ -395,7 +424,7 @@ fn walk_unknown(
     }
 }
 
-fn prune(schema: &Value, value: &mut Value, root: bool) {
+fn prune(defs: &Value, schema: &Value, value: &mut Value, root: bool) {
     if is_open(schema) {
         return;
     }
@@ -408,19 +437,21 @@ fn prune(schema: &Value, value: &mut Value, root: bool) {
                         continue;
                     }
                     if let Some(child) = props.get(k) {
-                        prune(child, v, false);
+                        prune(defs, resolve(defs, child), v, false);
                     }
                 }
             } else if let Some(ap @ Value::Object(_)) = schema.get("additionalProperties") {
+                let ap = resolve(defs, ap);
                 for v in map.values_mut() {
-                    prune(ap, v, false);
+                    prune(defs, ap, v, false);
                 }
             }
         }
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {
+                let item_schema = resolve(defs, item_schema);
                 for v in items.iter_mut() {
-                    prune(item_schema, v, false);
+                    prune(defs, item_schema, v, false);
                 }
             }
         }

@@ -472,25 +472,24 @@ fn field_selectors(server: &Server) {
     }
 }
 
-fn bad_input(backend: Backend) {
-    let server = Server::start(backend);
+fn bad_input(server: &Server) {
     let app = fixture("application.yaml").to_string_lossy().into_owned();
     server.kubectl_ok("1.33", &["create", "-f", &app]);
-    let before = snapshot(&server);
+    let before = snapshot(server);
     assert_eq!(before.names.len(), 1, "{before:?}");
 
-    malformed_bodies(&server);
-    assert_eq!(snapshot(&server), before, "malformed bodies");
-    wrong_type_meta(&server);
-    assert_eq!(snapshot(&server), before, "wrong kind or apiVersion");
-    mismatched_names(&server);
-    assert_eq!(snapshot(&server), before, "name or namespace mismatch");
-    too_large(&server);
-    assert_eq!(snapshot(&server), before, "5 MiB body");
-    unknown_fields(&server);
-    assert_eq!(snapshot(&server), before, "unknown fields under Strict");
-    field_selectors(&server);
-    assert_eq!(snapshot(&server), before, "invalid field selectors");
+    malformed_bodies(server);
+    assert_eq!(snapshot(server), before, "malformed bodies");
+    wrong_type_meta(server);
+    assert_eq!(snapshot(server), before, "wrong kind or apiVersion");
+    mismatched_names(server);
+    assert_eq!(snapshot(server), before, "name or namespace mismatch");
+    too_large(server);
+    assert_eq!(snapshot(server), before, "5 MiB body");
+    unknown_fields(server);
+    assert_eq!(snapshot(server), before, "unknown fields under Strict");
+    field_selectors(server);
+    assert_eq!(snapshot(server), before, "invalid field selectors");
 
     // The object itself is as created.
     let obj = server
@@ -502,10 +501,10 @@ fn bad_input(backend: Backend) {
 
 #[test]
 fn embedded_store() {
-    bad_input(Backend::Embedded);
+    bad_input(&Server::start(Backend::Embedded));
 }
 
 #[test]
 fn etcd_store() {
-    bad_input(Backend::Etcd);
+    bad_input(&Server::start(Backend::Etcd));
 }

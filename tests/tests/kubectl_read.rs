@@ -354,9 +354,8 @@ fn pagination(server: &Server, v: &str) {
     assert_eq!(names("--chunk-size=3"), whole);
 }
 
-fn read_flows(backend: Backend) {
-    let server = Server::start(backend);
-    let workflow = create_objects(&server);
+fn read_flows(server: &Server) {
+    let workflow = create_objects(server);
     // A status and a label to show in columns (Application has no status subresource).
     server.kubectl_ok(
         "1.33",
@@ -366,22 +365,39 @@ fn read_flows(backend: Backend) {
         ],
     );
     for v in KUBECTL_VERSIONS {
-        discovery(&server, v);
-        get_by_category_and_short_names(&server, v, &workflow);
-        printer_columns(&server, v);
-        output_formats(&server, v);
-        describe(&server, v);
-        explain(&server, v);
-        pagination(&server, v);
+        discovery(server, v);
+        get_by_category_and_short_names(server, v, &workflow);
+        printer_columns(server, v);
+        output_formats(server, v);
+        describe(server, v);
+        explain(server, v);
+        pagination(server, v);
     }
 }
 
 #[test]
 fn embedded_store() {
-    read_flows(Backend::Embedded);
+    read_flows(&Server::start(Backend::Embedded));
 }
 
 #[test]
+
 fn etcd_store() {
-    read_flows(Backend::Etcd);
+    read_flows(&Server::start(Backend::Etcd));
+}
+
+/// `kubectl get` of a missing object names it, as against kube-apiserver.
+#[test]
+
+fn not_found_names_the_object() {
+    let server = Server::start(Backend::Embedded);
+    for v in KUBECTL_VERSIONS {
+        let err = server.kubectl_err(v, &["get", "app", "missing", "-n", "argocd"]);
+        assert!(
+            err.contains(
+                r#"Error from server (NotFound): applications.argoproj.io "missing" not found"#
+            ),
+            "{err}"
+        );
+    }
 }

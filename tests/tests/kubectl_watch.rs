@@ -277,21 +277,21 @@ fn delete_wait(server: &Server, v: &str) {
     assert!(!list.contains(&name), "{list}");
 }
 
-fn watch_flows(backend: Backend) {
-    let server = Server::start(backend);
+fn watch_flows(server: &Server) {
     for v in KUBECTL_VERSIONS {
-        get_watch(&server, v);
-        wait_for_jsonpath(&server, v);
-        delete_wait(&server, v);
+        get_watch(server, v);
+        wait_for_jsonpath(server, v);
+        delete_wait(server, v);
     }
 }
 
 #[test]
 fn embedded_store() {
-    watch_flows(Backend::Embedded);
+    watch_flows(&Server::start(Backend::Embedded));
 }
 
 #[test]
+
 fn etcd_store() {
-    watch_flows(Backend::Etcd);
+    watch_flows(&Server::start(Backend::Etcd));
 }

@@ -34,8 +34,8 @@ fn rv_and_generation(server: &Server, v: &str, resource: &str, ns: &str, name: &
 
 fn apply_and_diff(server: &Server, v: &str) {
     let name = format!("apply-{}", version_tag(v));
-    let rename = [("name: guestbook", format!("name: {name}"))];
-    let rename: Vec<(&str, &str)> = rename.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let new_name = format!("name: {name}");
+    let rename = [("name: guestbook", new_name.as_str())];
     let first = fixture_as(server, "application.yaml", "apply.yaml", &rename);
 
     let out = server.kubectl_ok(v, &["apply", "-f", &first]);
@@ -71,8 +71,10 @@ fn apply_and_diff(server: &Server, v: &str) {
         String::from_utf8_lossy(&out.stdout)
     );
 
-    let mut changed_rename = rename.clone();
-    changed_rename.push(("targetRevision: HEAD", "targetRevision: v1.0.0"));
+    let changed_rename = [
+        rename[0],
+        ("targetRevision: HEAD", "targetRevision: v1.0.0"),
+    ];
     let changed = fixture_as(
         server,
         "application.yaml",
@@ -645,25 +647,25 @@ fn delete_with_finalizers(server: &Server, v: &str) {
     );
 }
 
-fn write_flows(backend: Backend) {
-    let server = Server::start(backend);
+fn write_flows(server: &Server) {
     for v in KUBECTL_VERSIONS {
-        apply_and_diff(&server, v);
-        create_kinds(&server, v);
-        edit(&server, v);
-        patch_replace_label(&server, v);
-        rollout_scale_and_status(&server, v);
-        dry_run(&server, v);
-        delete_with_finalizers(&server, v);
+        apply_and_diff(server, v);
+        create_kinds(server, v);
+        edit(server, v);
+        patch_replace_label(server, v);
+        rollout_scale_and_status(server, v);
+        dry_run(server, v);
+        delete_with_finalizers(server, v);
     }
 }
 
 #[test]
 fn embedded_store() {
-    write_flows(Backend::Embedded);
+    write_flows(&Server::start(Backend::Embedded));
 }
 
 #[test]
+
 fn etcd_store() {
-    write_flows(Backend::Etcd);
+    write_flows(&Server::start(Backend::Etcd));
 }

@@ -236,10 +236,8 @@ impl KindStore {
     }
 
     fn matches(&self, opts: &ListOptions, attrs: &ObjectAttrs) -> bool {
-        opts.label_selector.matches(&attrs.labels)
-            && opts
-                .field_selector
-                .matches(&|f: &str| attrs.fields.get(f).cloned())
+        (opts.label_selector.is_empty() || opts.label_selector.matches(&attrs.labels()))
+            && opts.field_selector.matches(&|f: &str| Some(attrs.field(f)))
     }
 
     /// LIST, with kube's resourceVersion semantics: the first page (and every unpaginated list)
@@ -261,12 +259,16 @@ impl KindStore {
             ReadMode::NotOlderThan(n) => Some(RevisionMatch::NotOlderThan(n)),
             ReadMode::Exact(_) | ReadMode::Continue => None,
         };
-        if let Some(rv) = cache_rv {
-            let (objects, revision) = self
-                .cacher
-                .list(&prefix, rv)
-                .await
-                .map_err(|e| cache_err(self.def, e))?;
+        let from_cache = match cache_rv {
+            Some(rv) => match self.cacher.list(&prefix, rv).await {
+                Ok(listed) => Some(listed),
+                // The cache has not caught up with a consistent read in time: read the store.
+                Err(CacheError::TooLarge { .. }) if rv == RevisionMatch::Latest => None,
+                Err(e) => return Err(cache_err(self.def, e)),
+            },
+            None => None,
+        };
+        if let Some((objects, revision)) = from_cache {
             let mut matching = objects.iter().filter(|o| self.matches(opts, &o.attrs));
             let mut items: Vec<&Arc<CachedObject>> = Vec::new();
             let mut continue_token = None;
@@ -433,7 +435,8 @@ impl KindStore {
         let label = opts.label_selector.clone();
         let field = opts.field_selector.clone();
         let matches = move |attrs: &ObjectAttrs| {
-            label.matches(&attrs.labels) && field.matches(&|f: &str| attrs.fields.get(f).cloned())
+            (label.is_empty() || label.matches(&attrs.labels()))
+                && field.matches(&|f: &str| Some(attrs.field(f)))
         };
         let encoder = self.cacher.encoder().clone();
         let end_bookmark = start.initial_events_end_bookmark;

@@ -1,8 +1,6 @@
 //! Objects as the registry handles them: JSON values, stored without `resourceVersion` (the
 //! storage revision is the resourceVersion, filled in on every read, as kube's etcd3 store does).
 
-use std::collections::BTreeMap;
-
 use argo_apiserver_core::ApiError;
 use argo_apiserver_storage::Revision;
 use argo_apiserver_storage::cacher::ObjectAttrs;
@@ -97,7 +95,11 @@ pub fn encode_at(value: &[u8], revision: Revision) -> Bytes {
     match from_stored(value, revision)
         .and_then(|o| serde_json::to_vec(&o).map_err(ApiError::internal))
     {
-        Ok(v) => Bytes::from(v),
+        Ok(mut v) => {
+            // The cache keeps this for the object's lifetime: no growth slack.
+            v.shrink_to_fit();
+            Bytes::from(v)
+        }
         // A value that does not decode was never written by us; show it as stored.
         Err(_) => Bytes::copy_from_slice(value),
     }
@@ -129,30 +131,28 @@ fn field_string(v: &Value) -> Option<String> {
 
 /// What filtering needs: labels, and the selectable fields as field-selector keys.
 pub fn attrs(def: &ResourceDef, obj: &Value) -> ObjectAttrs {
-    let labels: BTreeMap<String, String> = obj["metadata"]["labels"]
+    let labels: Vec<(&str, &str)> = obj["metadata"]["labels"]
         .as_object()
         .map(|m| {
             m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
                 .collect()
         })
         .unwrap_or_default();
-    let mut fields = BTreeMap::new();
-    fields.insert("metadata.name".to_string(), name(obj).to_string());
+    let mut fields: Vec<(&str, String)> = vec![("metadata.name", name(obj).to_string())];
     if def.namespaced() {
-        fields.insert(
-            "metadata.namespace".to_string(),
+        fields.push((
+            "metadata.namespace",
             meta_str(obj, "namespace").unwrap_or("").to_string(),
-        );
+        ));
     }
     for path in def.selectable_fields {
-        let key = path.trim_start_matches('.').to_string();
         let value = json_path(obj, path)
             .and_then(field_string)
             .unwrap_or_default();
-        fields.insert(key, value);
+        fields.push((path.trim_start_matches('.'), value));
     }
-    ObjectAttrs { labels, fields }
+    ObjectAttrs::new(labels, fields.iter().map(|(p, v)| (*p, v.as_str())))
 }
 
 /// Everything outside `metadata` (and, optionally, `status`), for "did the spec change".
@@ -211,11 +211,11 @@ mod tests {
         let obj = json!({"metadata": {"name": "a", "namespace": "n", "labels": {"team": "x"}},
                          "spec": {"project": "p", "destination": {"namespace": "d"}}});
         let a = attrs(def, &obj);
-        assert_eq!(a.labels["team"], "x");
-        assert_eq!(a.fields["metadata.name"], "a");
-        assert_eq!(a.fields["metadata.namespace"], "n");
-        assert_eq!(a.fields["spec.project"], "p");
-        assert_eq!(a.fields["spec.destination.namespace"], "d");
-        assert_eq!(a.fields["spec.destination.server"], "");
+        assert_eq!(a.labels()["team"], "x");
+        assert_eq!(a.field("metadata.name"), "a");
+        assert_eq!(a.field("metadata.namespace"), "n");
+        assert_eq!(a.field("spec.project"), "p");
+        assert_eq!(a.field("spec.destination.namespace"), "d");
+        assert_eq!(a.field("spec.destination.server"), "");
     }
 }

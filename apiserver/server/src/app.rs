@@ -15,6 +15,10 @@ use argo_certs::{LocalPkiOptions, ensure_local_pki_with, write_kubeconfig};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::auth::authn::TokenReviewer;
+use crate::auth::authz::{Backend, SubjectAccessReviewer};
+use crate::auth::policy::Policy;
+use crate::auth::{Auth, Authenticator, Authorizer};
 use crate::handlers::discovery::VersionInfo;
 use crate::handlers::health::{self, HealthChecks};
 use crate::metrics::Metrics;
@@ -42,6 +46,12 @@ pub enum ServeError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("authentication: {0}")]
+    Authentication(#[from] crate::auth::configmap::ConfigMapError),
+    #[error("kube-apiserver client: {0}")]
+    KubeClient(#[from] crate::auth::kubeclient::KubeClientError),
+    #[error("authorization policy: {0}")]
+    Policy(#[from] crate::auth::policy::PolicyError),
     #[error("reading {path}: {source}")]
     Read {
         path: PathBuf,
@@ -129,11 +139,7 @@ pub async fn serve(
             pki.paths.serving_key.clone(),
         ),
     };
-    let client_ca = match &opts.client_ca_file {
-        Some(p) => read(p)?,
-        None => pki.ca.cert_pem().to_string(),
-    };
-    let tls = crate::tls::server_config(&cert_file, &key_file, &client_ca)?;
+    let tls = crate::tls::server_config(&cert_file, &key_file)?;
 
     let store = open_store(&opts).await?;
     let registry = Registry::new(store.clone(), RegistryOptions::default());
@@ -161,6 +167,7 @@ pub async fn serve(
     }
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let auth = Arc::new(build_auth(&opts, pki.ca.cert_pem(), shutdown_rx.clone()).await?);
     let storage_ok = Arc::new(AtomicBool::new(true));
     spawn_storage_probe(store.clone(), storage_ok.clone(), shutdown_rx.clone());
 
@@ -233,12 +240,112 @@ pub async fn serve(
         listener,
         tls.config.clone(),
         router,
+        auth,
         shutdown_rx,
         Duration::from_secs(opts.shutdown_grace_seconds),
     )
     .await;
     drop(tls);
     Ok(())
+}
+
+/// The authentication chain and authorizer: delegated to kube-apiserver when a kubeconfig is
+/// given or the server runs in a pod, local otherwise (client CA = the generated CA, whose admin
+/// certificate is `system:masters`; the optional policy file for everyone else).
+async fn build_auth(
+    opts: &ServeOptions,
+    generated_ca_pem: &str,
+    shutdown: watch::Receiver<bool>,
+) -> Result<Auth, ServeError> {
+    use crate::auth::configmap::{self, AuthenticationData, AuthenticationOverrides};
+    use crate::auth::kubeclient::KubeClient;
+
+    let a = &opts.auth;
+    let kube_client = |path: &Option<PathBuf>| -> Result<Option<Arc<KubeClient>>, ServeError> {
+        Ok(match path {
+            Some(p) => Some(Arc::new(KubeClient::from_kubeconfig(p)?)),
+            None => KubeClient::in_cluster().transpose()?.map(Arc::new),
+        })
+    };
+    let authn_client = kube_client(&a.authentication_kubeconfig)?;
+    let authz_client = kube_client(&a.authorization_kubeconfig)?;
+
+    let flags = AuthenticationOverrides {
+        client_ca_pem: match (&opts.client_ca_file, &authn_client) {
+            (Some(p), _) => Some(read(p)?),
+            // Standalone: the generated CA signs the admin kubeconfig's certificate.
+            (None, None) => Some(generated_ca_pem.to_string()),
+            (None, Some(_)) => None,
+        },
+        requestheader_ca_pem: a
+            .requestheader_client_ca_file
+            .as_ref()
+            .map(|p| read(p))
+            .transpose()?,
+        allowed_names: a.requestheader_allowed_names.clone(),
+        username_headers: a.requestheader_username_headers.clone(),
+        uid_headers: a.requestheader_uid_headers.clone(),
+        group_headers: a.requestheader_group_headers.clone(),
+        extra_headers_prefix: a.requestheader_extra_headers_prefix.clone(),
+    };
+    let mut data = AuthenticationData::default();
+    if let Some(client) = authn_client
+        .as_ref()
+        .filter(|_| !a.authentication_skip_lookup)
+    {
+        match AuthenticationData::fetch(client).await {
+            Ok(d) => data = d,
+            Err(e) if a.authentication_tolerate_lookup_failure => {
+                tracing::warn!(error = %e, "continuing without the authentication ConfigMap");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let authenticator = Arc::new(Authenticator::new(
+        configmap::build_config(&flags, &data)?,
+        authn_client
+            .as_ref()
+            .map(|c| TokenReviewer::new(c.clone(), a.authentication_token_webhook_cache_ttl)),
+        a.anonymous_auth,
+    ));
+    if let Some(client) = authn_client
+        .as_ref()
+        .filter(|_| !a.authentication_skip_lookup)
+    {
+        configmap::spawn_reloader(
+            client.clone(),
+            authenticator.clone(),
+            flags,
+            data,
+            a.authentication_config_reload_interval,
+            shutdown,
+        );
+    }
+
+    let backend = match authz_client {
+        Some(client) => Backend::SubjectAccessReview(SubjectAccessReviewer::new(
+            client,
+            a.authorization_webhook_cache_authorized_ttl,
+            a.authorization_webhook_cache_unauthorized_ttl,
+        )),
+        None => Backend::Local(match &a.authorization_policy_file {
+            Some(p) => Policy::load(p)?,
+            None => Policy::default(),
+        }),
+    };
+    let authorizer = Arc::new(Authorizer::new(
+        a.authorization_always_allow_paths.clone(),
+        backend,
+    ));
+    tracing::info!(
+        token_review = authn_client.is_some(),
+        subject_access_review = authorizer.is_delegated(),
+        "authentication and authorization configured"
+    );
+    Ok(Auth {
+        authenticator,
+        authorizer,
+    })
 }
 
 /// kube sends bookmarks about every minute; tests shorten it with ARGO_BOOKMARK_INTERVAL_MS.
@@ -271,10 +378,14 @@ fn spawn_storage_probe(
     });
 }
 
-/// Keeps `apiserver_storage_objects` current from the watch caches.
+/// Keeps `apiserver_storage_objects` current from the watch caches, and hands memory freed by
+/// large responses back to the OS.
 fn spawn_object_counter(router: Arc<Router>, mut shutdown: watch::Receiver<bool>) {
     tokio::spawn(async move {
         loop {
+            let _ =
+                tokio::task::spawn_blocking(argo_apiserver_storage::cacher::release_free_memory)
+                    .await;
             for kind in router.registry.kinds() {
                 let count = kind.cacher().object_count().await;
                 router.metrics.set_storage_objects(

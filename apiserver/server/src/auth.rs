@@ -1,78 +1,124 @@
-//! Who is calling and what they may do, in standalone mode: the user comes from a client
-//! certificate verified against the client CA (CN = user, O = groups, as Kubernetes reads them);
-//! no certificate is `system:anonymous`. Authorization is local: `system:masters` may do
-//! everything, anyone may read health and version (kube's `system:public-info-viewer`), and
-//! authenticated users may read discovery and OpenAPI (`system:discovery`).
+//! Who is calling and what they may do, as a Kubernetes aggregated API server decides it.
+//!
+//! Authentication ([`authn`]) runs kube's delegating chain in order: the front proxy's
+//! request headers (trusted only with a client certificate from the requestheader CA whose CN is
+//! an allowed name), a client certificate from the client CA, a bearer token reviewed by
+//! kube-apiserver (TokenReview), then anonymous when enabled. Authorization ([`authz`]) lets
+//! `system:masters` and the always-allowed health paths through, then asks kube-apiserver
+//! (SubjectAccessReview, cached) or, with no cluster, a local policy ([`policy`]).
+//!
+//! In a cluster the CAs and header names come from the `extension-apiserver-authentication`
+//! ConfigMap ([`configmap`]), re-read periodically so CA rotation needs no restart.
+
+pub mod authn;
+pub mod authz;
+pub mod configmap;
+pub mod kubeclient;
+pub mod policy;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use argo_apiserver_core::{ApiError, GroupResource, RequestInfo};
+use argo_certs::rustls_pki_types::CertificateDer;
+
+pub use authn::Authenticator;
+pub use authz::{Authorizer, Decision};
+
+pub const ANONYMOUS_USER: &str = "system:anonymous";
+pub const UNAUTHENTICATED_GROUP: &str = "system:unauthenticated";
+pub const AUTHENTICATED_GROUP: &str = "system:authenticated";
+pub const MASTERS_GROUP: &str = "system:masters";
 
 /// The authenticated user of a request (kube's user.Info).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserInfo {
     pub name: String,
     pub uid: String,
     pub groups: Vec<String>,
+    pub extra: BTreeMap<String, Vec<String>>,
 }
 
 impl UserInfo {
     pub fn anonymous() -> UserInfo {
         UserInfo {
-            name: "system:anonymous".into(),
-            uid: String::new(),
-            groups: vec!["system:unauthenticated".into()],
+            name: ANONYMOUS_USER.into(),
+            groups: vec![UNAUTHENTICATED_GROUP.into()],
+            ..Default::default()
         }
     }
 
     pub fn is_anonymous(&self) -> bool {
-        self.name == "system:anonymous"
+        self.name == ANONYMOUS_USER
+    }
+
+    /// kube's AuthenticatedGroupAdder: every authenticated user is in `system:authenticated`.
+    pub fn with_authenticated_group(mut self) -> UserInfo {
+        if !self.groups.iter().any(|g| g == AUTHENTICATED_GROUP) {
+            self.groups.push(AUTHENTICATED_GROUP.into());
+        }
+        self
+    }
+
+    pub fn in_group(&self, group: &str) -> bool {
+        self.groups.iter().any(|g| g == group)
     }
 }
 
-/// The user of a verified client certificate (the TLS layer has checked its chain).
-pub fn user_from_certificate(der: &[u8]) -> Option<UserInfo> {
-    let info = argo_certs::CertInfo::from_der(der, "client certificate").ok()?;
-    let name = info.common_name.filter(|n| !n.is_empty())?;
-    let mut groups = info.organizations;
-    if !groups.iter().any(|g| g == "system:authenticated") {
-        groups.push("system:authenticated".into());
-    }
-    Some(UserInfo {
-        name,
-        uid: String::new(),
-        groups,
-    })
+/// The certificate chain a client presented in the TLS handshake, leaf first. The handshake
+/// only proved possession of the leaf's key; whom it chains to is checked per request by the
+/// authenticators, because the front proxy's CA and the client CA differ. The chain is fixed
+/// for the connection, so each CA's verdict is remembered here (see `authn::CaVerifier`).
+#[derive(Debug, Default)]
+pub struct PeerCerts {
+    chain: Vec<CertificateDer<'static>>,
+    verified: std::sync::Mutex<Vec<authn::Verdict>>,
 }
 
-/// Paths anyone may read, as kube-apiserver's default RBAC grants them.
-const PUBLIC_PATHS: &[&str] = &["/healthz", "/livez", "/readyz", "/version"];
-/// Paths every authenticated user may read.
-const DISCOVERY_PREFIXES: &[&str] = &["/api", "/apis", "/openapi"];
+impl PeerCerts {
+    pub fn new(chain: Vec<CertificateDer<'static>>) -> PeerCerts {
+        PeerCerts {
+            chain,
+            verified: Default::default(),
+        }
+    }
 
-fn path_matches(path: &str, prefix: &str) -> bool {
-    path == prefix || path.starts_with(&format!("{prefix}/"))
+    pub fn none() -> PeerCerts {
+        PeerCerts::default()
+    }
+
+    pub fn leaf(&self) -> Option<&CertificateDer<'static>> {
+        self.chain.first()
+    }
+
+    pub fn intermediates(&self) -> &[CertificateDer<'static>] {
+        self.chain.get(1..).unwrap_or(&[])
+    }
+
+    pub(crate) fn verdicts(&self) -> std::sync::MutexGuard<'_, Vec<authn::Verdict>> {
+        self.verified.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
-/// The local authorizer's decision, with kube's Forbidden wording.
-pub fn authorize(user: &UserInfo, info: &RequestInfo) -> Result<(), ApiError> {
-    if user.groups.iter().any(|g| g == "system:masters") {
-        return Ok(());
-    }
+/// The authenticator and authorizer a server runs with.
+pub struct Auth {
+    pub authenticator: Arc<Authenticator>,
+    pub authorizer: Arc<Authorizer>,
+}
+
+/// `applications.argoproj.io "x" is forbidden: User "u" cannot get resource "applications" in
+/// API group "argoproj.io" in the namespace "ns"`, with the authorizer's reason appended as
+/// `: <reason>`; for other paths `forbidden: User "u" cannot get path "/x"`.
+pub fn forbidden(user: &UserInfo, info: &RequestInfo, reason: &str) -> ApiError {
+    let suffix = if reason.is_empty() {
+        String::new()
+    } else {
+        format!(": {reason}")
+    };
     if !info.is_resource_request {
-        let read = matches!(info.verb.as_str(), "get" | "head");
-        if read && PUBLIC_PATHS.iter().any(|p| path_matches(&info.path, p)) {
-            return Ok(());
-        }
-        if read
-            && !user.is_anonymous()
-            && DISCOVERY_PREFIXES
-                .iter()
-                .any(|p| path_matches(&info.path, p))
-        {
-            return Ok(());
-        }
         let mut e = ApiError::forbidden_message(
             format!(
-                "forbidden: User \"{}\" cannot {} path \"{}\"",
+                "forbidden: User \"{}\" cannot {} path \"{}\"{suffix}",
                 user.name, info.verb, info.path
             ),
             GroupResource {
@@ -82,14 +128,8 @@ pub fn authorize(user: &UserInfo, info: &RequestInfo) -> Result<(), ApiError> {
             "",
         );
         e.status.details = Some(Default::default());
-        return Err(e);
+        return e;
     }
-    Err(forbidden(user, info))
-}
-
-/// `applications.argoproj.io "x" is forbidden: User "u" cannot get resource "applications" in
-/// API group "argoproj.io" in the namespace "ns"`.
-pub fn forbidden(user: &UserInfo, info: &RequestInfo) -> ApiError {
     let gr = GroupResource {
         group: &info.api_group,
         resource: &info.resource,
@@ -105,7 +145,7 @@ pub fn forbidden(user: &UserInfo, info: &RequestInfo) -> ApiError {
         format!("in the namespace \"{}\"", info.namespace)
     };
     let why = format!(
-        "User \"{}\" cannot {} resource \"{}\" in API group \"{}\" {}",
+        "User \"{}\" cannot {} resource \"{}\" in API group \"{}\" {}{suffix}",
         user.name, info.verb, resource, info.api_group, scope
     );
     ApiError::forbidden(gr, &info.name, &why)
@@ -119,62 +159,46 @@ mod tests {
         RequestInfo::new(method, path, "").expect("request info")
     }
 
-    fn user(name: &str, groups: &[&str]) -> UserInfo {
+    fn bob() -> UserInfo {
         UserInfo {
-            name: name.into(),
-            uid: String::new(),
-            groups: groups.iter().map(|g| g.to_string()).collect(),
+            name: "bob".into(),
+            groups: vec![AUTHENTICATED_GROUP.into()],
+            ..Default::default()
         }
     }
 
     #[test]
-    fn masters_may_do_anything() {
-        let admin = user("argo-admin", &["system:masters", "system:authenticated"]);
-        assert!(
-            authorize(
-                &admin,
-                &info(
-                    "DELETE",
-                    "/apis/argoproj.io/v1alpha1/namespaces/a/applications/x"
-                )
-            )
-            .is_ok()
-        );
-    }
-
-    #[test]
-    fn others_get_kubes_forbidden_wording() {
-        let bob = user("bob", &["system:authenticated"]);
-        let e = authorize(
-            &bob,
+    fn forbidden_uses_kubes_wording() {
+        let e = forbidden(
+            &bob(),
             &info(
                 "GET",
                 "/apis/argoproj.io/v1alpha1/namespaces/ns/applications/x",
             ),
-        )
-        .expect_err("forbidden");
+            "",
+        );
         assert_eq!(e.code(), 403);
         assert_eq!(
             e.status.message,
             "applications.argoproj.io \"x\" is forbidden: User \"bob\" cannot get resource \"applications\" in API group \"argoproj.io\" in the namespace \"ns\""
         );
-        let e = authorize(
-            &bob,
+        let e = forbidden(
+            &bob(),
             &info("GET", "/apis/argoproj.io/v1alpha1/applications"),
-        )
-        .expect_err("forbidden");
+            "no RBAC policy matched",
+        );
         assert_eq!(
             e.status.message,
-            "applications.argoproj.io is forbidden: User \"bob\" cannot list resource \"applications\" in API group \"argoproj.io\" at the cluster scope"
+            "applications.argoproj.io is forbidden: User \"bob\" cannot list resource \"applications\" in API group \"argoproj.io\" at the cluster scope: no RBAC policy matched"
         );
-        let e = authorize(
-            &bob,
+        let e = forbidden(
+            &bob(),
             &info(
                 "POST",
                 "/apis/argoproj.io/v1alpha1/namespaces/ns/applications/x/sync",
             ),
-        )
-        .expect_err("forbidden");
+            "",
+        );
         assert!(
             e.status
                 .message
@@ -182,20 +206,10 @@ mod tests {
             "{}",
             e.status.message
         );
-    }
-
-    #[test]
-    fn public_and_discovery_paths() {
-        let anon = UserInfo::anonymous();
-        assert!(authorize(&anon, &info("GET", "/readyz")).is_ok());
-        assert!(authorize(&anon, &info("GET", "/version")).is_ok());
-        let e = authorize(&anon, &info("GET", "/apis")).expect_err("anonymous discovery");
+        let e = forbidden(&UserInfo::anonymous(), &info("GET", "/apis"), "");
         assert_eq!(
             e.status.message,
             "forbidden: User \"system:anonymous\" cannot get path \"/apis\""
         );
-        let bob = user("bob", &["system:authenticated"]);
-        assert!(authorize(&bob, &info("GET", "/apis/argoproj.io/v1alpha1")).is_ok());
-        assert!(authorize(&bob, &info("GET", "/openapi/v3")).is_ok());
     }
 }

@@ -7,12 +7,16 @@ use std::fmt;
 use argo_apiserver_core::negotiation::request_body_format;
 use argo_apiserver_core::{ApiError, Format};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// kube-apiserver's MaxRequestBodyBytes.
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
+
+/// Past the limit, a body is still drained up to this much before answering, so the client
+/// (an HTTP/2 client in particular) is done sending and reads the 413 instead of a reset stream.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Reads the whole body, refusing more than [`MAX_BODY_BYTES`] with 413.
 pub async fn read_limited<B>(body: B) -> Result<Bytes, ApiError>
@@ -20,15 +24,25 @@ where
     B: hyper::body::Body<Data = Bytes>,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            Err(ApiError::request_entity_too_large(MAX_BODY_BYTES))
+    let mut body = std::pin::pin!(body);
+    let mut buf = bytes::BytesMut::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame
+            .map_err(|e| ApiError::bad_request(format!("error reading the request body: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            total += data.len();
+            if total <= MAX_BODY_BYTES {
+                buf.extend_from_slice(&data);
+            } else if total > DRAIN_LIMIT {
+                break;
+            }
         }
-        Err(e) => Err(ApiError::bad_request(format!(
-            "error reading the request body: {e}"
-        ))),
     }
+    if total > MAX_BODY_BYTES {
+        return Err(ApiError::request_entity_too_large(MAX_BODY_BYTES));
+    }
+    Ok(buf.freeze())
 }
 
 /// A decoded body and the paths of keys that appeared twice in one object.

@@ -77,8 +77,10 @@ pub fn json_response(
 /// Status says when to retry.
 pub fn error_response(err: &ApiError) -> Response<Body> {
     let code = StatusCode::from_u16(err.code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_value(&err.status).unwrap_or_default();
-    let mut r = json_response(code, &body, false);
+    // Serialized from the struct, so fields keep kube's order.
+    let mut body = serde_json::to_vec(&err.status).unwrap_or_default();
+    body.push(b'\n');
+    let mut r = respond(code, JSON, body);
     if let Some(secs) = err.retry_after()
         && let Ok(v) = HeaderValue::from_str(&secs.to_string())
     {

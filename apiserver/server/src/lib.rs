@@ -7,10 +7,12 @@
 pub mod app;
 pub mod auth;
 pub mod body;
+pub mod certs_cli;
 pub mod handlers;
 pub mod http;
 pub mod jsonpath;
 pub mod metrics;
+pub mod migrate;
 pub mod openapi_proto;
 pub mod options;
 pub mod output;

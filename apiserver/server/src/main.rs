@@ -13,14 +13,35 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once at start; the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API over HTTPS (embedded store under ./data by default).
     Serve(argo_apiserver::options::ServeOptions),
+    /// Generate the CA, serving and client certificates of an in-cluster install, and print
+    /// caBundles.
+    Certs(argo_apiserver::certs_cli::CertsArgs),
+    /// Copy every Argo custom resource from a cluster with the CRDs into our storage
+    /// (a dry run unless --apply).
+    Migrate(argo_apiserver::migrate::MigrateOptions),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // `certs` needs neither logging nor a runtime, and its stdout (a caBundle) is often captured.
+    if let Command::Certs(args) = cli.command {
+        return match argo_apiserver::certs_cli::run(args) {
+            Ok(out) => {
+                print!("{out}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("argo-apiserver certs: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -40,7 +61,14 @@ fn main() -> std::process::ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Serve(opts) => runtime.block_on(argo_apiserver::app::serve(opts, None)),
+        Command::Serve(opts) => runtime
+            .block_on(argo_apiserver::app::serve(opts, None))
+            .map_err(|e| e.to_string()),
+        Command::Migrate(opts) => runtime
+            .block_on(argo_apiserver::migrate::run(opts))
+            .map(|out| print!("{out}"))
+            .map_err(|e| format!("migrate: {e}")),
+        Command::Certs(_) => Ok(()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

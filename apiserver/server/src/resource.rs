@@ -75,6 +75,15 @@ async fn dispatch(
     info: &RequestInfo,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, ApiError> {
+    if info.api_prefix == "api"
+        && info.api_version == "v1"
+        && info.resource == "namespaces"
+        && info.verb == "get"
+        && info.subresource.is_empty()
+        && !info.name.is_empty()
+    {
+        return Ok(standalone_namespace(&info.name));
+    }
     if info.api_group != GROUP || info.api_version != VERSION {
         return Err(ApiError::path_not_found());
     }
@@ -140,6 +149,20 @@ async fn dispatch(
         }
         _ => Err(ApiError::path_not_found()),
     }
+}
+
+/// Served directly (without kube-apiserver in front), every namespace exists: there is no
+/// namespace store here. kubectl reads the namespace after a NotFound to word its error, and
+/// through the aggregator `/api/v1` is kube-apiserver's own, so this is never reached there.
+fn standalone_namespace(name: &str) -> Response<Body> {
+    let ns = serde_json::json!({
+        "kind": "Namespace",
+        "apiVersion": "v1",
+        "metadata": {"name": name},
+        "spec": {"finalizers": ["kubernetes"]},
+        "status": {"phase": "Active"},
+    });
+    json_response(StatusCode::OK, &ns, false)
 }
 
 fn object_response(

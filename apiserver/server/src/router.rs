@@ -12,7 +12,7 @@ use bytes::Bytes;
 use hyper::body::Incoming;
 use tokio::sync::watch;
 
-use crate::auth::{UserInfo, authorize};
+use crate::auth::{Auth, Decision, PeerCerts, forbidden};
 use crate::handlers::discovery::{self, VersionInfo};
 use crate::handlers::health::{self, HealthChecks};
 use crate::handlers::openapi;
@@ -63,11 +63,13 @@ impl Router {
     }
 }
 
-/// Serves one request from an authenticated `user`.
+/// Serves one request: authenticates it from its headers and the client's certificate chain
+/// (`peer_certs`, unverified until the authenticators check it), authorizes it, dispatches it.
 pub async fn route(
     router: Arc<Router>,
-    req: Request<Incoming>,
-    user: Arc<UserInfo>,
+    auth: Arc<Auth>,
+    mut req: Request<Incoming>,
+    peer_certs: Arc<PeerCerts>,
     peer: SocketAddr,
 ) -> Response<Body> {
     let start = Instant::now();
@@ -84,10 +86,37 @@ pub async fn route(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/apply-patch"));
 
-    let response = match authorize(&user, &info) {
-        Err(e) => error_response(&e),
-        Ok(()) if info.is_resource_request => resource::handle(&router, &info, req).await,
-        Ok(()) => non_resource(&router, &info, req),
+    let user = match auth
+        .authenticator
+        .authenticate(req.headers(), &peer_certs)
+        .await
+    {
+        Ok(user) => user,
+        Err(e) => {
+            tracing::info!(error = %e, %path, %peer, "unable to authenticate the request");
+            return error_response(&ApiError::unauthorized());
+        }
+    };
+    // No handler may see the credentials or a client-supplied identity.
+    auth.authenticator.strip_identity_headers(req.headers_mut());
+
+    let response = match auth.authorizer.authorize(&user, &info).await {
+        Err(e) => {
+            // kube's authorization filter: a failed check is a plain-text 500, never a pass.
+            tracing::warn!(error = %e, %path, "authorization failed");
+            crate::http::respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "text/plain; charset=utf-8",
+                format!("Internal Server Error: {:?}: {e}\n", req.uri().to_string()),
+            )
+        }
+        Ok(Decision::Deny(reason) | Decision::NoOpinion(reason)) => {
+            error_response(&forbidden(&user, &info, &reason))
+        }
+        Ok(Decision::Allow) if info.is_resource_request => {
+            resource::handle(&router, &info, req).await
+        }
+        Ok(Decision::Allow) => non_resource(&router, &info, req),
     };
 
     let elapsed = start.elapsed();

@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
-use crate::auth::{UserInfo, user_from_certificate};
+use crate::auth::{Auth, PeerCerts};
 use crate::router::{Router, route};
 
 /// Serves until `shutdown` turns true, then drains for at most `grace`.
@@ -24,6 +24,7 @@ pub async fn serve(
     listener: TcpListener,
     tls: Arc<ServerConfig>,
     router: Arc<Router>,
+    auth: Arc<Auth>,
     mut shutdown: watch::Receiver<bool>,
     grace: Duration,
 ) {
@@ -43,6 +44,7 @@ pub async fn serve(
                 let _ = tcp.set_nodelay(true);
                 let acceptor = acceptor.clone();
                 let router = router.clone();
+                let auth = auth.clone();
                 let watcher = graceful.watcher();
                 tokio::spawn(async move {
                     let tls = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
@@ -53,18 +55,22 @@ pub async fn serve(
                         }
                         Err(_) => return,
                     };
-                    let user = tls
-                        .get_ref()
-                        .1
-                        .peer_certificates()
-                        .and_then(|chain| chain.first())
-                        .and_then(|leaf| user_from_certificate(leaf))
-                        .unwrap_or_else(UserInfo::anonymous);
-                    let user = Arc::new(user);
+                    // Kept unverified here: each request's authenticators decide whom it
+                    // chains to (front proxy or client CA).
+                    let peer_certs = Arc::new(PeerCerts::new(
+                        tls.get_ref()
+                            .1
+                            .peer_certificates()
+                            .map(|chain| chain.iter().map(|c| c.clone().into_owned()).collect())
+                            .unwrap_or_default(),
+                    ));
                     let service = service_fn(move |req| {
                         let router = router.clone();
-                        let user = user.clone();
-                        async move { Ok::<_, Infallible>(route(router, req, user, peer).await) }
+                        let auth = auth.clone();
+                        let peer_certs = peer_certs.clone();
+                        async move {
+                            Ok::<_, Infallible>(route(router, auth, req, peer_certs, peer).await)
+                        }
                     });
                     let mut builder = Builder::new(TokioExecutor::new());
                     builder

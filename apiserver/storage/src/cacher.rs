@@ -9,7 +9,7 @@
 //! re-watches from its last resourceVersion, served from the ring while it still holds it.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -19,51 +19,113 @@ use tokio::sync::{RwLock, broadcast, watch};
 
 use crate::{ListOptions, Result, Revision, RevisionMatch, Store, StoreError, WatchEvent};
 
-/// What filtering needs from an object, extracted once when it enters the cache.
+/// What filtering needs from an object (labels and selectable field values), extracted once
+/// when it enters the cache. One of these lives beside every cached object, so it is packed into
+/// a single allocation: entries `<tag><name>\u{1f}<value>\u{1e}`, tag `L` (label) or `F` (field).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectAttrs {
-    pub labels: BTreeMap<String, String>,
-    /// Selectable field values by field path (`metadata.name`, `spec.project`, ...).
-    pub fields: BTreeMap<String, String>,
+    packed: Box<str>,
+}
+
+const NAME_END: char = '\u{1f}';
+const ENTRY_END: char = '\u{1e}';
+
+impl ObjectAttrs {
+    /// Packs labels and (non-empty) selectable field values.
+    pub fn new<'a>(
+        labels: impl IntoIterator<Item = (&'a str, &'a str)>,
+        fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> ObjectAttrs {
+        let mut packed = String::new();
+        for (tag, (name, value)) in labels.into_iter().map(|e| ('L', e)).chain(
+            fields
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|e| ('F', e)),
+        ) {
+            // Separators cannot occur in label keys/values or selectable values kube accepts;
+            // an entry that holds one is dropped rather than corrupting the others.
+            if name.contains([NAME_END, ENTRY_END]) || value.contains([NAME_END, ENTRY_END]) {
+                continue;
+            }
+            packed.push(tag);
+            packed.push_str(name);
+            packed.push(NAME_END);
+            packed.push_str(value);
+            packed.push(ENTRY_END);
+        }
+        ObjectAttrs {
+            packed: packed.into_boxed_str(),
+        }
+    }
+
+    fn entries(&self, tag: char) -> impl Iterator<Item = (&str, &str)> {
+        self.packed
+            .split(ENTRY_END)
+            .filter_map(move |e| e.strip_prefix(tag))
+            .filter_map(|e| e.split_once(NAME_END))
+    }
+
+    /// The labels, as label selectors match them.
+    pub fn labels(&self) -> BTreeMap<String, String> {
+        self.entries('L')
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// The value of a selectable field; absent fields read as "" (as kube's field sets do).
+    pub fn field(&self, path: &str) -> String {
+        self.entries('F')
+            .find(|(p, _)| *p == path)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Returns memory the allocator holds but no longer uses to the OS. glibc keeps freed heap
+/// (large list buffers, relist pages) mapped indefinitely, which would make the process look
+/// several times bigger than what it stores.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Computes [`ObjectAttrs`] from a stored value.
 pub type AttrsFn = Arc<dyn Fn(&[u8]) -> ObjectAttrs + Send + Sync>;
 
-/// Turns a stored value into what clients see at a revision (resourceVersion filled in).
+/// Turns a stored value into what clients see at a revision (resourceVersion filled in). It is
+/// also applied to its own output, to move an object to another revision.
 pub type EncodeFn = Arc<dyn Fn(&[u8], Revision) -> Bytes + Send + Sync>;
 
-/// One object as the cache holds it.
+/// One object as the cache holds it: only in the form clients see (its resourceVersion filled
+/// in), computed once when it enters the cache and shared by every list and watcher.
 #[derive(Debug)]
 pub struct CachedObject {
     pub key: String,
-    /// The stored bytes.
-    pub value: Bytes,
     pub mod_revision: Revision,
     pub attrs: ObjectAttrs,
-    /// The encoded form for clients, computed once and shared by every watcher and list.
-    encoded: OnceLock<Bytes>,
+    encoded: Bytes,
 }
 
 impl CachedObject {
-    fn new(key: String, value: Bytes, mod_revision: Revision, attrs: ObjectAttrs) -> Self {
+    fn new(key: String, encoded: Bytes, mod_revision: Revision, attrs: ObjectAttrs) -> Self {
         CachedObject {
             key,
-            value,
             mod_revision,
             attrs,
-            encoded: OnceLock::new(),
+            encoded,
         }
     }
 
     /// The object as clients see it at `revision` (its own for puts, the deletion's for deletes).
     pub fn encoded_at(&self, encode: &EncodeFn, revision: Revision) -> Bytes {
         if revision == self.mod_revision {
-            self.encoded
-                .get_or_init(|| encode(&self.value, self.mod_revision))
-                .clone()
+            self.encoded.clone()
         } else {
-            encode(&self.value, revision)
+            encode(&self.encoded, revision)
         }
     }
 }
@@ -123,6 +185,9 @@ pub struct CacherOptions {
     pub watcher_buffer: usize,
     /// How long a NotOlderThan read waits for the cache to catch up (kube: 3 s).
     pub freshness_wait: Duration,
+    /// How long a consistent read waits for the cache to reach the store's current revision
+    /// before the caller should read the store itself.
+    pub consistent_wait: Duration,
 }
 
 impl Default for CacherOptions {
@@ -131,6 +196,7 @@ impl Default for CacherOptions {
             event_capacity: 20_000,
             watcher_buffer: 10_000,
             freshness_wait: Duration::from_secs(3),
+            consistent_wait: Duration::from_millis(500),
         }
     }
 }
@@ -229,37 +295,51 @@ impl Cacher {
         *self.revision_tx.borrow()
     }
 
+    fn cached(&self, key: String, value: &[u8], mod_revision: Revision) -> CachedObject {
+        let attrs = (self.attrs)(value);
+        CachedObject::new(key, (self.encode)(value, mod_revision), mod_revision, attrs)
+    }
+
     /// One list, then follow the watch until it breaks.
     async fn reflect(&self) -> Result<()> {
-        let list = self
-            .store
-            .list(&ListOptions {
-                prefix: self.prefix.clone(),
-                ..Default::default()
-            })
-            .await?;
-        let mut stream = self.store.watch(&self.prefix, list.revision).await?;
+        // Paged at one revision, so the temporary copies of a large kind stay small.
+        let mut objects = BTreeMap::new();
+        let mut token = None;
+        let revision = loop {
+            let page = self
+                .store
+                .list(&ListOptions {
+                    prefix: self.prefix.clone(),
+                    limit: Some(1000),
+                    continue_token: token.take(),
+                    revision: RevisionMatch::Latest,
+                })
+                .await?;
+            for kv in page.items {
+                let obj = self.cached(kv.key.clone(), &kv.value, kv.mod_revision);
+                objects.insert(kv.key, Arc::new(obj));
+            }
+            match page.continue_token {
+                Some(next) => token = Some(next),
+                None => break page.revision,
+            }
+        };
+        let mut stream = self.store.watch(&self.prefix, revision).await?;
         {
             let mut st = self.state.write().await;
-            st.objects = list
-                .items
-                .into_iter()
-                .map(|kv| {
-                    let attrs = (self.attrs)(&kv.value);
-                    let obj = CachedObject::new(kv.key.clone(), kv.value, kv.mod_revision, attrs);
-                    (kv.key, Arc::new(obj))
-                })
-                .collect();
+            st.objects = objects;
             st.events.clear();
-            st.revision = list.revision;
-            st.oldest = list.revision;
+            st.revision = revision;
+            st.oldest = revision;
             st.generation += 1;
             // Watchers of the previous generation may have missed events: end them.
             let (sender, _) = broadcast::channel(self.opts.watcher_buffer.max(16));
             st.sender = sender;
         }
-        self.revision_tx.send_replace(list.revision);
+        self.revision_tx.send_replace(revision);
         self.ready_tx.send_replace(true);
+        // The pages read above are freed, but the allocator keeps them; hand them back.
+        tokio::task::spawn_blocking(release_free_memory);
         while let Some(item) = stream.next().await {
             let event = item?;
             self.apply(event).await;
@@ -283,13 +363,7 @@ impl Cacher {
                 return;
             }
             WatchEvent::Put { kv, .. } => {
-                let attrs = (self.attrs)(&kv.value);
-                let obj = Arc::new(CachedObject::new(
-                    kv.key.clone(),
-                    kv.value,
-                    kv.mod_revision,
-                    attrs,
-                ));
+                let obj = Arc::new(self.cached(kv.key.clone(), &kv.value, kv.mod_revision));
                 let prev = st.objects.insert(kv.key, obj.clone());
                 CacheEvent {
                     event_type: if prev.is_some() {
@@ -304,10 +378,8 @@ impl Cacher {
             }
             WatchEvent::Delete { key, prev, .. } => {
                 let removed = st.objects.remove(&key);
-                let last = removed.unwrap_or_else(|| {
-                    let attrs = (self.attrs)(&prev.value);
-                    Arc::new(CachedObject::new(key, prev.value, prev.mod_revision, attrs))
-                });
+                let last = removed
+                    .unwrap_or_else(|| Arc::new(self.cached(key, &prev.value, prev.mod_revision)));
                 CacheEvent {
                     event_type: EventType::Deleted,
                     revision,
@@ -332,6 +404,16 @@ impl Cacher {
 
     /// Waits until the cache has reached `revision`, at most `freshness_wait`.
     pub async fn wait_until(&self, revision: Revision) -> Result<(), CacheError> {
+        self.wait_until_for(revision, self.opts.freshness_wait)
+            .await
+    }
+
+    /// Waits until the cache has reached `revision`, at most `limit`.
+    pub async fn wait_until_for(
+        &self,
+        revision: Revision,
+        limit: Duration,
+    ) -> Result<(), CacheError> {
         let mut rx = self.revision_tx.subscribe();
         let wait = async {
             loop {
@@ -343,11 +425,7 @@ impl Cacher {
                 }
             }
         };
-        if tokio::time::timeout(self.opts.freshness_wait, wait)
-            .await
-            .is_err()
-            || self.revision() < revision
-        {
+        if tokio::time::timeout(limit, wait).await.is_err() || self.revision() < revision {
             return Err(CacheError::TooLarge {
                 requested: revision,
                 current: self.revision(),
@@ -367,7 +445,8 @@ impl Cacher {
         match rv {
             RevisionMatch::Latest => {
                 let current = self.store.current_revision().await?;
-                self.wait_until(current).await?;
+                self.wait_until_for(current, self.opts.consistent_wait)
+                    .await?;
             }
             RevisionMatch::NotOlderThan(r) => self.wait_until(r).await?,
             RevisionMatch::Exact(_) => {
@@ -484,15 +563,45 @@ mod tests {
 
     fn attrs() -> AttrsFn {
         Arc::new(|v: &[u8]| {
-            let mut a = ObjectAttrs::default();
-            a.fields
-                .insert("value".into(), String::from_utf8_lossy(v).into_owned());
-            a
+            let text = String::from_utf8_lossy(v).into_owned();
+            ObjectAttrs::new([], [("value", text.as_str())])
         })
     }
 
+    #[test]
+    fn attrs_pack_labels_and_fields() {
+        let a = ObjectAttrs::new(
+            [("app", "web"), ("tier", "")],
+            [
+                ("metadata.name", "x"),
+                ("spec.project", ""),
+                ("status.phase", "Running"),
+            ],
+        );
+        assert_eq!(a.labels().len(), 2);
+        assert_eq!(a.labels()["tier"], "");
+        assert_eq!(a.field("metadata.name"), "x");
+        assert_eq!(a.field("spec.project"), "");
+        assert_eq!(a.field("status.phase"), "Running");
+        assert_eq!(a.field("app"), "", "labels are not fields");
+    }
+
+    /// `<value>@<revision>`; applied to its own output it moves the object to a new revision.
     fn encode() -> EncodeFn {
-        Arc::new(|v: &[u8], rev| Bytes::from(format!("{}@{rev}", String::from_utf8_lossy(v))))
+        Arc::new(|v: &[u8], rev| {
+            let text = String::from_utf8_lossy(v);
+            let value = text.split('@').next().unwrap_or_default();
+            Bytes::from(format!("{value}@{rev}"))
+        })
+    }
+
+    fn value_of(o: &CachedObject) -> String {
+        let e = o.encoded_at(&encode(), o.mod_revision);
+        String::from_utf8_lossy(&e)
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     }
 
     async fn setup() -> (Arc<dyn Store>, Arc<Cacher>, tempfile::TempDir) {
@@ -547,7 +656,7 @@ mod tests {
             .await
             .expect("list");
         assert_eq!(items.len(), 1);
-        assert_eq!(items[0].attrs.fields["value"], "1");
+        assert_eq!(items[0].attrs.field("value"), "1");
         assert_eq!(
             items[0].encoded_at(cacher.encoder(), items[0].mod_revision),
             format!("1@{}", items[0].mod_revision)
@@ -588,7 +697,7 @@ mod tests {
         for expect in ["1", "2", "3"] {
             let e = next_event(&mut w).await;
             assert_eq!(e.event_type, EventType::Modified);
-            assert_eq!(&e.object.value[..], expect.as_bytes());
+            assert_eq!(value_of(&e.object), expect);
         }
         let deleted = store
             .delete("/argoproj.io/things/a/x", None)
@@ -597,7 +706,11 @@ mod tests {
         let e = next_event(&mut w).await;
         assert_eq!(e.event_type, EventType::Deleted);
         assert_eq!(e.revision, deleted.revision);
-        assert_eq!(&e.object.value[..], b"3");
+        assert_eq!(value_of(&e.object), "3");
+        assert_eq!(
+            e.object.encoded_at(&encode(), e.revision),
+            format!("3@{}", e.revision)
+        );
 
         // Push the first revisions out of the 5-event ring.
         for i in 0..6 {

@@ -68,6 +68,9 @@ pub struct EmbeddedOptions {
     /// A watcher that delivered nothing for this long gets a Progress event when the store's
     /// revision moved on (zero disables).
     pub progress_interval: Duration,
+    /// redb's page cache. Reads of current state are served by the watch cache above this
+    /// store, so a small cache is enough; redb's default (1 GiB) would grow with the file.
+    pub cache_size: usize,
 }
 
 impl Default for EmbeddedOptions {
@@ -76,7 +79,10 @@ impl Default for EmbeddedOptions {
             compaction_interval: Duration::from_secs(5 * 60),
             history_retention: Duration::from_secs(5 * 60),
             watch_buffer: 1024,
-            progress_interval: Duration::from_secs(10),
+            // Short, so a watch cache learns quickly that writes to other kinds moved the
+            // revision on, and consistent reads from it need not wait.
+            progress_interval: Duration::from_millis(50),
+            cache_size: 32 * 1024 * 1024,
         }
     }
 }
@@ -145,6 +151,7 @@ impl EmbeddedStore {
             std::fs::create_dir_all(dir).map_err(StoreError::unavailable)?;
         }
         let db = Database::builder()
+            .set_cache_size(opts.cache_size)
             .create(path)
             .map_err(StoreError::unavailable)?;
         let (current, compacted) = {

@@ -38,6 +38,9 @@ const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 const WATCH_BACKOFF_MIN: Duration = Duration::from_millis(50);
 const WATCH_BACKOFF_MAX: Duration = Duration::from_secs(2);
 
+/// How long an idle watch waits before asking etcd for a progress notification.
+const PROGRESS_REQUEST_AFTER: Duration = Duration::from_millis(200);
+
 /// How to reach etcd.
 ///
 /// Sizes: etcd refuses requests larger than its `--max-request-bytes` (1.5 MiB by default). Kube
@@ -741,7 +744,19 @@ impl WatchState {
         let Some(stream) = self.stream.as_mut() else {
             return Err(Broken::Retry);
         };
-        let resp = match stream.message().await {
+        // While nothing arrives, ask etcd for progress: a watch cache learns that the revision
+        // moved on (writes under other prefixes) without waiting for etcd's 10-minute notify.
+        let message = loop {
+            match tokio::time::timeout(PROGRESS_REQUEST_AFTER, stream.message()).await {
+                Ok(message) => break message,
+                Err(_) => {
+                    if stream.request_progress().await.is_err() {
+                        return Err(Broken::Retry);
+                    }
+                }
+            }
+        };
+        let resp = match message {
             Ok(Some(resp)) => resp,
             Ok(None) => return Err(Broken::Retry),
             Err(e) => {
