@@ -275,7 +275,7 @@ impl KindStore {
             for o in matching.by_ref() {
                 if limit.is_some_and(|l| items.len() >= l) {
                     // There is at least one more: continue after the last one returned.
-                    let last = items.last().map(|o| o.key.as_str()).unwrap_or("");
+                    let last = items.last().map(|o| &*o.key).unwrap_or("");
                     continue_token = Some(
                         continue_token::encode(&prefix, &format!("{last}\0"), revision)
                             .map_err(|e| store_err(self.def, "", e))?,

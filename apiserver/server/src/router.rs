@@ -49,16 +49,15 @@ impl Router {
             .clone()
     }
 
-    /// Builds what the first requests would otherwise wait for (validators, OpenAPI documents),
-    /// off the request path.
+    /// Builds what the first requests would otherwise wait for (the OpenAPI documents), off the
+    /// request path.
     pub fn warm_up(self: &Arc<Self>) {
         let router = self.clone();
         tokio::task::spawn_blocking(move || {
             openapi::warm();
             let _ = router.openapi_v2_protobuf();
-            for def in argo_openapi::CATALOG {
-                let _ = argo_openapi::validation::validator(def.kind);
-            }
+            // Validators are compiled on a kind's first write instead: a Workflow's costs tens of
+            // MiB, paid only by servers that store Workflows.
         });
     }
 }

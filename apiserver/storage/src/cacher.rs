@@ -104,14 +104,15 @@ pub type EncodeFn = Arc<dyn Fn(&[u8], Revision) -> Bytes + Send + Sync>;
 /// in), computed once when it enters the cache and shared by every list and watcher.
 #[derive(Debug)]
 pub struct CachedObject {
-    pub key: String,
+    /// Shared with the cache's index, so each key is held once.
+    pub key: Arc<str>,
     pub mod_revision: Revision,
     pub attrs: ObjectAttrs,
     encoded: Bytes,
 }
 
 impl CachedObject {
-    fn new(key: String, encoded: Bytes, mod_revision: Revision, attrs: ObjectAttrs) -> Self {
+    fn new(key: Arc<str>, encoded: Bytes, mod_revision: Revision, attrs: ObjectAttrs) -> Self {
         CachedObject {
             key,
             mod_revision,
@@ -202,7 +203,7 @@ impl Default for CacherOptions {
 }
 
 struct State {
-    objects: BTreeMap<String, Arc<CachedObject>>,
+    objects: BTreeMap<Arc<str>, Arc<CachedObject>>,
     events: VecDeque<Arc<CacheEvent>>,
     /// Everything up to here is reflected.
     revision: Revision,
@@ -295,7 +296,7 @@ impl Cacher {
         *self.revision_tx.borrow()
     }
 
-    fn cached(&self, key: String, value: &[u8], mod_revision: Revision) -> CachedObject {
+    fn cached(&self, key: Arc<str>, value: &[u8], mod_revision: Revision) -> CachedObject {
         let attrs = (self.attrs)(value);
         CachedObject::new(key, (self.encode)(value, mod_revision), mod_revision, attrs)
     }
@@ -316,8 +317,9 @@ impl Cacher {
                 })
                 .await?;
             for kv in page.items {
-                let obj = self.cached(kv.key.clone(), &kv.value, kv.mod_revision);
-                objects.insert(kv.key, Arc::new(obj));
+                let key: Arc<str> = Arc::from(kv.key);
+                let obj = self.cached(key.clone(), &kv.value, kv.mod_revision);
+                objects.insert(key, Arc::new(obj));
             }
             match page.continue_token {
                 Some(next) => token = Some(next),
@@ -363,8 +365,9 @@ impl Cacher {
                 return;
             }
             WatchEvent::Put { kv, .. } => {
-                let obj = Arc::new(self.cached(kv.key.clone(), &kv.value, kv.mod_revision));
-                let prev = st.objects.insert(kv.key, obj.clone());
+                let key: Arc<str> = Arc::from(kv.key);
+                let obj = Arc::new(self.cached(key.clone(), &kv.value, kv.mod_revision));
+                let prev = st.objects.insert(key, obj.clone());
                 CacheEvent {
                     event_type: if prev.is_some() {
                         EventType::Modified
@@ -377,9 +380,10 @@ impl Cacher {
                 }
             }
             WatchEvent::Delete { key, prev, .. } => {
-                let removed = st.objects.remove(&key);
-                let last = removed
-                    .unwrap_or_else(|| Arc::new(self.cached(key, &prev.value, prev.mod_revision)));
+                let removed = st.objects.remove(key.as_str());
+                let last = removed.unwrap_or_else(|| {
+                    Arc::new(self.cached(Arc::from(key), &prev.value, prev.mod_revision))
+                });
                 CacheEvent {
                     event_type: EventType::Deleted,
                     revision,
@@ -461,7 +465,10 @@ impl Cacher {
         let st = self.state.read().await;
         let items = st
             .objects
-            .range(prefix.to_string()..)
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(|(k, _)| k.starts_with(prefix))
             .map(|(_, v)| v.clone())
             .collect();
@@ -505,7 +512,10 @@ impl Cacher {
         let start_revision = if initial_events {
             for obj in st
                 .objects
-                .range(prefix.to_string()..)
+                .range::<str, _>((
+                    std::ops::Bound::Included(prefix),
+                    std::ops::Bound::Unbounded,
+                ))
                 .take_while(|(k, _)| k.starts_with(prefix))
                 .map(|(_, v)| v.clone())
             {
@@ -753,7 +763,7 @@ mod tests {
             .expect("watch");
         let e = next_event(&mut w).await;
         assert_eq!(e.event_type, EventType::Added);
-        assert_eq!(e.object.key, "/argoproj.io/things/a/x");
+        assert_eq!(&*e.object.key, "/argoproj.io/things/a/x");
         match tokio::time::timeout(Duration::from_secs(5), w.next()).await {
             Ok(Some(CacheWatchItem::InitialEventsEnd(_))) => {}
             _ => panic!("expected the initial-events end marker"),
@@ -768,7 +778,7 @@ mod tests {
             .expect("create");
         let e = next_event(&mut w).await;
         assert_eq!(
-            e.object.key, "/argoproj.io/things/a/w",
+            &*e.object.key, "/argoproj.io/things/a/w",
             "other prefixes are filtered"
         );
     }

@@ -82,7 +82,7 @@ impl Default for EmbeddedOptions {
             // Short, so a watch cache learns quickly that writes to other kinds moved the
             // revision on, and consistent reads from it need not wait.
             progress_interval: Duration::from_millis(50),
-            cache_size: 32 * 1024 * 1024,
+            cache_size: 8 * 1024 * 1024,
         }
     }
 }
