@@ -3,13 +3,17 @@
 //! Usage, from an integration test file of a backend:
 //!
 //! ```ignore
-//! /// A fresh, empty store, plus whatever must stay alive while it is used (a temp dir, a
-//! /// child etcd process...).
-//! async fn make_store() -> (
-//!     std::sync::Arc<dyn argo_apiserver_storage::Store>,
-//!     Box<dyn std::any::Any + Send>,
-//! ) {
-//!     todo!()
+//! use std::{any::Any, sync::Arc};
+//! use argo_apiserver_storage::Store;
+//! use argo_apiserver_storage::embedded::{EmbeddedOptions, EmbeddedStore};
+//!
+//! /// A fresh, empty store, plus whatever must stay alive while it is used (here its temp dir;
+//! /// for etcd, the etcd process).
+//! async fn make_store() -> (Arc<dyn Store>, Box<dyn Any + Send>) {
+//!     let dir = tempfile::tempdir().expect("temp dir");
+//!     let store = EmbeddedStore::open(&dir.path().join("store.redb"), EmbeddedOptions::default())
+//!         .expect("open embedded store");
+//!     (Arc::new(store), Box::new(dir))
 //! }
 //!
 //! argo_apiserver_storage::conformance_suite!(make_store);
