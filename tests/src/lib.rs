@@ -484,3 +484,44 @@ impl Drop for KubectlChild {
         let _ = self.child.wait();
     }
 }
+
+/// The finalizer the tests hold objects with.
+pub const HOLD_FINALIZER: &str = "example.com/hold";
+
+/// Creates the AppProject fixture as `name` in `argocd` (through `file` in the server's temp dir)
+/// and puts [`HOLD_FINALIZER`] on it, so a delete only marks it. Returns the manifest's path.
+pub fn create_held_project(server: &Server, v: &str, name: &str, file: &str) -> String {
+    let path = fixture_as(
+        server,
+        "appproject.yaml",
+        file,
+        &[("name: team-a", &format!("name: {name}"))],
+    );
+    server.kubectl_ok(v, &["create", "-f", &path]);
+    let patch = format!(r#"{{"metadata":{{"finalizers":["{HOLD_FINALIZER}"]}}}}"#);
+    server.kubectl_ok(
+        v,
+        &[
+            "patch", "appproj", name, "-n", "argocd", "--type", "merge", "-p", &patch,
+        ],
+    );
+    path
+}
+
+/// Removes every finalizer of AppProject `name` in `argocd` (a JSON patch, as a controller would).
+pub fn release_project(server: &Server, v: &str, name: &str) {
+    server.kubectl_ok(
+        v,
+        &[
+            "patch",
+            "appproj",
+            name,
+            "-n",
+            "argocd",
+            "--type",
+            "json",
+            "-p",
+            r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
+        ],
+    );
+}

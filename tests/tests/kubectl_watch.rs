@@ -5,7 +5,10 @@
 use std::thread;
 use std::time::Duration;
 
-use argo_tests::{Backend, KUBECTL_VERSIONS, Server, fixture_as, version_tag};
+use argo_tests::{
+    Backend, KUBECTL_VERSIONS, Server, create_held_project, fixture_as, release_project,
+    version_tag,
+};
 
 /// How long a watcher may take to see a change (bounded, not a timing assertion).
 const SEE_CHANGE: Duration = Duration::from_secs(30);
@@ -175,27 +178,7 @@ fn wait_for_jsonpath(server: &Server, v: &str) {
 
 fn delete_wait(server: &Server, v: &str) {
     let name = format!("held-{}", version_tag(v));
-    let file = fixture_as(
-        server,
-        "appproject.yaml",
-        "held.yaml",
-        &[("name: team-a", &format!("name: {name}"))],
-    );
-    server.kubectl_ok(v, &["create", "-f", &file]);
-    server.kubectl_ok(
-        v,
-        &[
-            "patch",
-            "appproj",
-            &name,
-            "-n",
-            "argocd",
-            "--type",
-            "merge",
-            "-p",
-            r#"{"metadata":{"finalizers":["example.com/hold"]}}"#,
-        ],
-    );
+    let file = create_held_project(server, v, &name, "held.yaml");
     thread::scope(|s| {
         let deleter = s.spawn(|| {
             server.kubectl(
@@ -237,20 +220,7 @@ fn delete_wait(server: &Server, v: &str) {
             !deleter.is_finished(),
             "delete --wait returned while a finalizer was pending"
         );
-        server.kubectl_ok(
-            v,
-            &[
-                "patch",
-                "appproj",
-                &name,
-                "-n",
-                "argocd",
-                "--type",
-                "json",
-                "-p",
-                r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
-            ],
-        );
+        release_project(server, v, &name);
         let out = deleter.join().expect("delete thread");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(

@@ -4,7 +4,8 @@
 //! `--dry-run=server`, and delete with finalizers, for each kubectl version and both backends.
 
 use argo_tests::{
-    Backend, KUBECTL_VERSIONS, Server, fixture, fixture_as, fixture_text, version_tag, write_file,
+    Backend, HOLD_FINALIZER, KUBECTL_VERSIONS, Server, create_held_project, fixture, fixture_as,
+    fixture_text, release_project, version_tag, write_file,
 };
 
 /// `kubectl get <resource> <name> -n <ns> -o jsonpath=<path>`.
@@ -552,27 +553,7 @@ fn dry_run(server: &Server, v: &str) {
 
 fn delete_with_finalizers(server: &Server, v: &str) {
     let name = format!("team-{}", version_tag(v));
-    let file = fixture_as(
-        server,
-        "appproject.yaml",
-        "proj.yaml",
-        &[("name: team-a", &format!("name: {name}"))],
-    );
-    server.kubectl_ok(v, &["create", "-f", &file]);
-    server.kubectl_ok(
-        v,
-        &[
-            "patch",
-            "appproj",
-            &name,
-            "-n",
-            "argocd",
-            "--type",
-            "merge",
-            "-p",
-            r#"{"metadata":{"finalizers":["example.com/hold"]}}"#,
-        ],
-    );
+    let file = create_held_project(server, v, &name, "proj.yaml");
     let out = server.kubectl_ok(
         v,
         &["delete", "appproj", &name, "-n", "argocd", "--wait=false"],
@@ -591,7 +572,7 @@ fn delete_with_finalizers(server: &Server, v: &str) {
         "{.metadata.finalizers[0]}|{.metadata.generation}|{.metadata.deletionTimestamp}",
     );
     let parts: Vec<&str> = state.split('|').collect();
-    assert_eq!(&parts[..2], ["example.com/hold", "2"], "{state}");
+    assert_eq!(&parts[..2], [HOLD_FINALIZER, "2"], "{state}");
     assert!(
         parts[2].ends_with('Z') && parts[2].len() == 20,
         "deletionTimestamp: {state}"
@@ -608,20 +589,7 @@ fn delete_with_finalizers(server: &Server, v: &str) {
     );
 
     // Removing the last finalizer completes the deletion.
-    server.kubectl_ok(
-        v,
-        &[
-            "patch",
-            "appproj",
-            &name,
-            "-n",
-            "argocd",
-            "--type",
-            "json",
-            "-p",
-            r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
-        ],
-    );
+    release_project(server, v, &name);
     let out = server.kubectl_ok(v, &["get", "appproj", "-n", "argocd", "-o", "name"]);
     assert!(!out.contains(&name), "{out}");
     let raw = server.raw(

@@ -97,13 +97,24 @@ impl Negotiated {
     }
 }
 
-/// One clause of an Accept header.
+/// One clause of an Accept header (a media range, its quality and its other parameters).
 #[derive(Clone, Debug, PartialEq)]
-struct Clause {
-    typ: String,
-    sub: String,
-    q: f64,
-    params: BTreeMap<String, String>,
+pub struct AcceptClause {
+    pub typ: String,
+    pub sub: String,
+    pub q: f64,
+    pub params: BTreeMap<String, String>,
+}
+
+type Clause = AcceptClause;
+
+/// The clauses of an Accept header in goautoneg's order (see [`parse_accept`]); an absent or
+/// empty header means `*/*`. For endpoints with their own media types (OpenAPI).
+pub fn accept_clauses(header: Option<&str>) -> Vec<AcceptClause> {
+    match header {
+        Some(h) if !h.is_empty() => parse_accept(h),
+        _ => parse_accept("*/*"),
+    }
 }
 
 /// `goautoneg.ParseAccept`: clauses, then Go's sort by quality (specific types before

@@ -68,9 +68,10 @@ pub struct ListResult {
 /// One item of a watch, in order.
 #[derive(Debug, Clone)]
 pub enum WatchItem {
-    Added(Bytes),
-    Modified(Bytes),
-    Deleted(Bytes),
+    /// Each event carries its object (JSON) and the revision it happened at.
+    Added(Bytes, Revision),
+    Modified(Bytes, Revision),
+    Deleted(Bytes, Revision),
     /// Events up to this revision were seen (some filtered out): a safe bookmark.
     Progress(Revision),
     /// The initial events are done (watch-list): send the annotated bookmark at this revision.
@@ -187,6 +188,16 @@ impl KindStore {
         object::from_stored(&kv.value, kv.mod_revision)
     }
 
+    /// The stored object at `key` (a consistent read): its revision and its decoded value.
+    async fn read(&self, key: &str, name: &str) -> Result<(Revision, Value), ApiError> {
+        let kv = self
+            .store
+            .get(key)
+            .await
+            .map_err(|e| store_err(self.def, name, e))?;
+        Ok((kv.mod_revision, self.decode(&kv)?))
+    }
+
     // ----- reads -----
 
     /// GET of one object: consistent reads go to storage, "any"/not-older-than to the cache.
@@ -222,12 +233,7 @@ impl KindStore {
     /// The full object as a value (for subresources and actions).
     pub async fn get_value(&self, namespace: Option<&str>, name: &str) -> Result<Value, ApiError> {
         let key = self.key(namespace, name)?;
-        let kv = self
-            .store
-            .get(&key)
-            .await
-            .map_err(|e| store_err(self.def, name, e))?;
-        self.decode(&kv)
+        Ok(self.read(&key, name).await?.1)
     }
 
     fn check_selectors(&self, opts: &ListOptions) -> Result<(), ApiError> {
@@ -334,11 +340,15 @@ impl KindStore {
                     overflow = true;
                     break;
                 }
-                let value: Value = serde_json::from_slice(&kv.value).map_err(ApiError::internal)?;
-                let attrs = object::attrs(self.def, &value);
                 last_taken = Some(kv.key.clone());
-                if self.matches(opts, &attrs) {
+                if !filtered {
                     items.push(object::encode_at(&kv.value, kv.mod_revision));
+                    continue;
+                }
+                // Decoded once: for the selectors, then (if it matches) for the answer.
+                let value = object::from_stored(&kv.value, kv.mod_revision)?;
+                if self.matches(opts, &object::attrs(self.def, &value)) {
+                    items.push(object::to_bytes(&value)?);
                 }
             }
             let full = limit.is_some_and(|l| items.len() >= l);
@@ -704,26 +714,12 @@ impl KindStore {
             ));
         };
         let key = self.key(namespace, name)?;
-        let current = self
-            .store
-            .get(&key)
-            .await
-            .map_err(|e| store_err(self.def, name, e))?;
-        if rv != current.mod_revision.to_string() {
+        let (revision, old) = self.read(&key, name).await?;
+        if rv != revision.to_string() {
             return Err(ApiError::modified(gr(self.def), name));
         }
-        let old = self.decode(&current)?;
-        self.commit_update(
-            &key,
-            name,
-            obj,
-            old,
-            current.mod_revision,
-            opts.dry_run,
-            sub,
-            warnings,
-        )
-        .await
+        self.commit_update(&key, name, obj, old, revision, opts.dry_run, sub, warnings)
+            .await
     }
 
     fn check_name(&self, obj: &Value, name: &str) -> Result<(), ApiError> {
@@ -884,16 +880,11 @@ impl KindStore {
         let key = self.key(namespace, name)?;
         let mut attempt = 0;
         loop {
-            let current = self
-                .store
-                .get(&key)
-                .await
-                .map_err(|e| store_err(self.def, name, e))?;
-            let old = self.decode(&current)?;
+            let (revision, old) = self.read(&key, name).await?;
             let patched = apply_patch(&patch, &old)?;
             let rv_in_patch = patched_resource_version(&patch);
             if let Some(rv) = &rv_in_patch
-                && *rv != current.mod_revision.to_string()
+                && *rv != revision.to_string()
             {
                 return Err(ApiError::modified(gr(self.def), name));
             }
@@ -904,16 +895,7 @@ impl KindStore {
             self.check_name(&new, name)?;
             self.check_namespace(&mut new, namespace)?;
             match self
-                .commit_update(
-                    &key,
-                    name,
-                    new,
-                    old,
-                    current.mod_revision,
-                    opts.dry_run,
-                    sub,
-                    warnings,
-                )
+                .commit_update(&key, name, new, old, revision, opts.dry_run, sub, warnings)
                 .await
             {
                 Err(e)
@@ -949,13 +931,8 @@ impl KindStore {
         let key = self.key(namespace, name)?;
         let mut attempt = 0;
         loop {
-            let current = self
-                .store
-                .get(&key)
-                .await
-                .map_err(|e| store_err(self.def, name, e))?;
-            let obj = self.decode(&current)?;
-            self.check_preconditions(&key, &obj, current.mod_revision, opts)?;
+            let (revision, obj) = self.read(&key, name).await?;
+            self.check_preconditions(&key, &obj, revision, opts)?;
             let uid = meta_str(&obj, "uid").unwrap_or("").to_string();
 
             let mut finalizers = object::finalizers(&obj);
@@ -1007,7 +984,7 @@ impl KindStore {
                 }
                 match self
                     .store
-                    .update(&key, object::to_stored(&marked)?, current.mod_revision)
+                    .update(&key, object::to_stored(&marked)?, revision)
                     .await
                 {
                     Ok(kv) => {
@@ -1036,7 +1013,7 @@ impl KindStore {
                     details,
                 )))));
             }
-            match self.store.delete(&key, Some(current.mod_revision)).await {
+            match self.store.delete(&key, Some(revision)).await {
                 Ok(_) => {
                     return Ok(DeleteResult::Deleted(Box::new(Status::success(Some(
                         details,
@@ -1147,17 +1124,12 @@ impl KindStore {
         let key = self.key(namespace, name)?;
         let mut attempt = 0;
         loop {
-            let current = self
-                .store
-                .get(&key)
-                .await
-                .map_err(|e| store_err(self.def, name, e))?;
+            let (revision, old) = self.read(&key, name).await?;
             if let Some(rv) = expected_rv
-                && rv != current.mod_revision.to_string()
+                && rv != revision.to_string()
             {
                 return Err(ApiError::modified(gr(self.def), name));
             }
-            let old = self.decode(&current)?;
             let mut new = old.clone();
             change(&mut new)?;
             match self
@@ -1166,7 +1138,7 @@ impl KindStore {
                     name,
                     new,
                     old,
-                    current.mod_revision,
+                    revision,
                     dry_run,
                     Subresource::Main,
                     Vec::new(),
@@ -1197,7 +1169,10 @@ fn transform(
     match e.event_type {
         EventType::Added => {
             if cur {
-                WatchItem::Added(e.object.encoded_at(encoder, e.object.mod_revision))
+                WatchItem::Added(
+                    e.object.encoded_at(encoder, e.object.mod_revision),
+                    e.revision,
+                )
             } else {
                 WatchItem::Progress(e.revision)
             }
@@ -1205,20 +1180,25 @@ fn transform(
         EventType::Modified => {
             let old = e.prev.as_ref().is_some_and(|p| matches(&p.attrs));
             match (old, cur) {
-                (true, true) => WatchItem::Modified(e.object.encoded_at(encoder, e.revision)),
-                (false, true) => WatchItem::Added(e.object.encoded_at(encoder, e.revision)),
+                (true, true) => {
+                    WatchItem::Modified(e.object.encoded_at(encoder, e.revision), e.revision)
+                }
+                (false, true) => {
+                    WatchItem::Added(e.object.encoded_at(encoder, e.revision), e.revision)
+                }
                 (true, false) => WatchItem::Deleted(
                     e.prev
                         .as_ref()
                         .map(|p| p.encoded_at(encoder, e.revision))
                         .unwrap_or_default(),
+                    e.revision,
                 ),
                 (false, false) => WatchItem::Progress(e.revision),
             }
         }
         EventType::Deleted => {
             if cur {
-                WatchItem::Deleted(e.object.encoded_at(encoder, e.revision))
+                WatchItem::Deleted(e.object.encoded_at(encoder, e.revision), e.revision)
             } else {
                 WatchItem::Progress(e.revision)
             }

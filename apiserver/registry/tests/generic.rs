@@ -702,11 +702,13 @@ async fn watches_replay_filter_and_report_transitions() {
             .await
             .expect("event in time")
         {
-            Some(WatchItem::Added(o)) => seen.push(("ADDED", parse(&o)["spec"]["project"].clone())),
-            Some(WatchItem::Modified(o)) => {
+            Some(WatchItem::Added(o, _)) => {
+                seen.push(("ADDED", parse(&o)["spec"]["project"].clone()))
+            }
+            Some(WatchItem::Modified(o, _)) => {
                 seen.push(("MODIFIED", parse(&o)["spec"]["project"].clone()))
             }
-            Some(WatchItem::Deleted(o)) => {
+            Some(WatchItem::Deleted(o, _)) => {
                 seen.push(("DELETED", parse(&o)["spec"]["project"].clone()))
             }
             Some(_) => {}
@@ -734,7 +736,7 @@ async fn watches_replay_filter_and_report_transitions() {
         .await
         .expect("event")
     {
-        Some(WatchItem::Added(o)) => assert_eq!(parse(&o)["metadata"]["name"], "b"),
+        Some(WatchItem::Added(o, _)) => assert_eq!(parse(&o)["metadata"]["name"], "b"),
         other => panic!("expected the initial ADDED, got {other:?}"),
     }
 }

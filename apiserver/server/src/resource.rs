@@ -340,9 +340,18 @@ fn watch_body(
                 item = stream.next() => {
                     let Some(item) = item else { break };
                     match item {
-                        WatchItem::Added(o) => event(def, &n, &table_opts, WatchEventType::Added, &o, first, &mut last_rv),
-                        WatchItem::Modified(o) => event(def, &n, &table_opts, WatchEventType::Modified, &o, first, &mut last_rv),
-                        WatchItem::Deleted(o) => event(def, &n, &table_opts, WatchEventType::Deleted, &o, first, &mut last_rv),
+                        WatchItem::Added(o, rv) => {
+                            last_rv = last_rv.max(rv);
+                            output::encode_watch_event(def, &n, &table_opts, WatchEventType::Added, &o, first, now())
+                        }
+                        WatchItem::Modified(o, rv) => {
+                            last_rv = last_rv.max(rv);
+                            output::encode_watch_event(def, &n, &table_opts, WatchEventType::Modified, &o, first, now())
+                        }
+                        WatchItem::Deleted(o, rv) => {
+                            last_rv = last_rv.max(rv);
+                            output::encode_watch_event(def, &n, &table_opts, WatchEventType::Deleted, &o, first, now())
+                        }
                         WatchItem::Progress(rv) => {
                             last_rv = last_rv.max(rv);
                             continue;
@@ -372,36 +381,6 @@ fn watch_body(
         }
     });
     tokio_stream::wrappers::ReceiverStream::new(rx)
-}
-
-fn event(
-    def: &ResourceDef,
-    n: &Negotiated,
-    opts: &TableOptions,
-    t: WatchEventType,
-    object: &Bytes,
-    first: bool,
-    last_rv: &mut i64,
-) -> Result<Bytes, ApiError> {
-    if let Some(rv) = resource_version_of(object) {
-        *last_rv = (*last_rv).max(rv);
-    }
-    output::encode_watch_event(def, n, opts, t, object, first, now())
-}
-
-/// The resourceVersion of an encoded object, without decoding the rest of it.
-fn resource_version_of(object: &[u8]) -> Option<i64> {
-    #[derive(serde::Deserialize)]
-    struct M {
-        metadata: Option<Meta>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Meta {
-        #[serde(rename = "resourceVersion")]
-        resource_version: Option<String>,
-    }
-    let m: M = serde_json::from_slice(object).ok()?;
-    m.metadata?.resource_version?.parse().ok()
 }
 
 fn decoded(

@@ -96,58 +96,6 @@ pub fn v3_hash() -> &'static str {
     &V3_GROUP_VERSION.hash
 }
 
-/// One media range of an Accept header, as goautoneg parses it.
-struct Clause {
-    typ: String,
-    sub: String,
-    q: f64,
-}
-
-/// goautoneg's `ParseAccept`: media ranges sorted by quality, then specific before wildcards,
-/// keeping the client's order among equals. An empty header means `*/*`.
-fn parse_accept(header: Option<&str>) -> Vec<Clause> {
-    let header = match header {
-        Some(h) if !h.is_empty() => h,
-        _ => "*/*",
-    };
-    let mut out: Vec<Clause> = Vec::new();
-    for part in header.split(',') {
-        let mut pieces = part.split(';');
-        let range: Vec<&str> = pieces.next().unwrap_or("").split('/').collect();
-        let typ = range[0].trim_matches(' ');
-        let (typ, sub) = match range.as_slice() {
-            [_] if typ == "*" => ("*", "*"),
-            [_, sub] => (typ, sub.trim_matches(' ')),
-            _ => continue,
-        };
-        let mut q = 1.0;
-        for p in pieces {
-            if let Some((k, v)) = p.split_once('=')
-                && k.trim_matches(' ') == "q"
-            {
-                q = v.parse::<f32>().map(f64::from).unwrap_or(0.0);
-            }
-        }
-        out.push(Clause {
-            typ: typ.to_string(),
-            sub: sub.to_string(),
-            q,
-        });
-    }
-    let less = |a: &Clause, b: &Clause| {
-        a.q > b.q || (a.typ != "*" && b.typ == "*") || (a.sub != "*" && b.sub == "*")
-    };
-    // Go's sort.Sort on short slices is an insertion sort: stable for equals.
-    for i in 1..out.len() {
-        let mut j = i;
-        while j > 0 && less(&out[j], &out[j - 1]) {
-            out.swap(j, j - 1);
-            j -= 1;
-        }
-    }
-    out
-}
-
 /// What an OpenAPI endpoint can answer with.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Encoding {
@@ -158,7 +106,7 @@ enum Encoding {
 /// kube-openapi's selection: the first clause (sorted) that one of `offers` (subtypes of
 /// `application`, in order) satisfies; `None` is 406.
 fn select(accept: Option<&str>, offers: &[(&str, Encoding)]) -> Option<Encoding> {
-    for c in parse_accept(accept) {
+    for c in argo_apiserver_core::negotiation::accept_clauses(accept) {
         for (sub, enc) in offers {
             if (c.typ == "application" || c.typ == "*") && (c.sub == *sub || c.sub == "*") {
                 return Some(*enc);
