@@ -13,90 +13,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArchiveStrategy, Arguments, Artifact, ArtifactGC, ArtifactLocation, ArtifactoryArtifact,
-    AzureArtifact, GCSArtifact, GitArtifact, HDFSArtifact, HTTPArtifact, Metrics, OSSArtifact,
-    Parameter, PluginArtifact, RawArtifact, RetryStrategy, S3Artifact, Synchronization,
+    Arguments, Artifact, ArtifactLocation, Metrics, Parameter, RetryStrategy, Synchronization,
 };
 
-/// ArtifactPaths expands a step from a collection of artifacts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ArtifactPaths {
-    /// Name of the artifact.
-    #[schemars(extend("pattern" = "^[-a-zA-Z0-9_{}.]+$"))]
-    pub name: String,
-    /// The container path to the artifact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Mode bits to use on this file, must be a value between 0 and 0777.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("minimum" = 0, "maximum" = 511))]
-    pub mode: Option<i32>,
-    /// Allows an artifact to reference an artifact from a previous step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// Indicates if the container logs should be archived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archive_logs: Option<bool>,
-    /// Contains S3 artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub s3: Option<S3Artifact>,
-    /// Contains git artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub git: Option<GitArtifact>,
-    /// Contains HTTP artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<HTTPArtifact>,
-    /// Contains artifactory artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub artifactory: Option<ArtifactoryArtifact>,
-    /// Contains HDFS artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hdfs: Option<HDFSArtifact>,
-    /// Contains raw artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raw: Option<RawArtifact>,
-    /// Contains OSS artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oss: Option<OSSArtifact>,
-    /// Contains GCS artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gcs: Option<GCSArtifact>,
-    /// Contains Azure Storage artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure: Option<AzureArtifact>,
-    /// Contains plugin artifact location details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plugin: Option<PluginArtifact>,
-    /// GlobalName exports an output artifact to the global scope, making it available as workflow.outputs.artifacts.XXXX and in workflow.status.outputs.artifacts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub global_name: Option<String>,
-    /// Controls how the artifact will be saved to the artifact repository.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archive: Option<ArchiveStrategy>,
-    /// Make Artifacts optional, if Artifacts doesn't generate or exist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
-    /// Allows an artifact to be sourced from a subpath within the specified source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_path: Option<String>,
-    /// If mode is set, apply the permission recursively into the artifact if it is a folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recurse_mode: Option<bool>,
-    /// FromExpression, if defined, is evaluated to specify the value for the artifact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_expression: Option<String>,
-    /// Describes the strategy to use when to deleting an artifact from completed or deleted workflows.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        rename = "artifactGC"
-    )]
-    pub artifact_gc: Option<ArtifactGC>,
-    /// Has this been deleted?.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-}
+/// ArtifactPaths expands a step from a collection of artifacts. Upstream inlines `Artifact` into it
+/// unchanged, so it is the same type (and the same schema) here.
+pub type ArtifactPaths = Artifact;
 
 /// The configuration for the type of cache to be used.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
