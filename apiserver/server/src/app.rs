@@ -23,7 +23,6 @@ use crate::handlers::discovery::VersionInfo;
 use crate::handlers::health::{self, HealthChecks};
 use crate::metrics::Metrics;
 use crate::options::{ServeOptions, StorageBackend};
-use crate::resource::WatcherCount;
 use crate::router::Router;
 
 #[derive(Debug, thiserror::Error)]
@@ -217,7 +216,6 @@ pub async fn serve(
         openapi_v2_protobuf: std::sync::OnceLock::new(),
         shutdown: shutdown_rx.clone(),
         bookmark_interval: bookmark_interval(),
-        watchers: Arc::new(WatcherCount::default()),
     });
 
     router.warm_up();

@@ -1,7 +1,6 @@
 //! Resource requests: every verb on every kind, once, over the registry; the negotiated output
 //! (JSON, YAML, Table, PartialObjectMetadata); watches as streams of one JSON line per event.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use argo_apiserver_core::negotiation::{
@@ -252,10 +251,7 @@ async fn watch(ctx: &Ctx<'_>) -> Result<Response<Body>, ApiError> {
             start_rv,
         },
         ctx.router.shutdown.clone(),
-        WatcherGuard::new(
-            ctx.router.watchers.clone(),
-            ctx.router.metrics.watcher(GROUP, VERSION, def.kind),
-        ),
+        ctx.router.metrics.watcher(GROUP, VERSION, def.kind),
     );
     let mut r = Response::new(streaming(events));
     *r.status_mut() = StatusCode::OK;
@@ -275,40 +271,6 @@ struct WatchLimits {
     start_rv: i64,
 }
 
-/// Counts live watches (for metrics and max-watches limits).
-#[derive(Default)]
-pub struct WatcherCount(std::sync::atomic::AtomicI64);
-
-impl WatcherCount {
-    pub fn get(&self) -> i64 {
-        self.0.load(std::sync::atomic::Ordering::Relaxed)
-    }
-}
-
-/// Held for the life of a watch: keeps the watch counted, locally and in the metrics.
-struct WatcherGuard {
-    count: Arc<WatcherCount>,
-    _gauge: crate::metrics::GaugeGuard,
-}
-
-impl WatcherGuard {
-    fn new(count: Arc<WatcherCount>, gauge: crate::metrics::GaugeGuard) -> Self {
-        count.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        WatcherGuard {
-            count,
-            _gauge: gauge,
-        }
-    }
-}
-
-impl Drop for WatcherGuard {
-    fn drop(&mut self) {
-        self.count
-            .0
-            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
 /// The event lines of a watch, with bookmarks, a deadline and shutdown folded in. The stream
 /// ends cleanly (end of body) on timeout and on server shutdown.
 fn watch_body(
@@ -318,7 +280,8 @@ fn watch_body(
     stream: futures::stream::BoxStream<'static, WatchItem>,
     limits: WatchLimits,
     mut shutdown: watch::Receiver<bool>,
-    guard: WatcherGuard,
+    // Keeps the watch counted in apiserver_registered_watchers while it lives.
+    guard: crate::metrics::GaugeGuard,
 ) -> impl futures::Stream<Item = Bytes> + Send + Sync + 'static {
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
     tokio::spawn(async move {

@@ -18,7 +18,7 @@ use crate::handlers::health::{self, HealthChecks};
 use crate::handlers::openapi;
 use crate::http::{Body, Method, Request, Response, StatusCode, error_response};
 use crate::metrics::{Metrics, RequestLabels};
-use crate::resource::{self, WatcherCount};
+use crate::resource;
 
 /// Everything a request may need.
 pub struct Router {
@@ -33,7 +33,6 @@ pub struct Router {
     pub shutdown: watch::Receiver<bool>,
     /// How often a watch that asked for bookmarks gets one.
     pub bookmark_interval: Duration,
-    pub watchers: Arc<WatcherCount>,
 }
 
 impl Router {
