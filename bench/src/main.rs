@@ -5,14 +5,17 @@
 //! 2. get and list latency (lists of 1,000 and 10,000 Applications, JSON and Table, from the
 //!    watch cache with `resourceVersion=0` and as the default consistent read);
 //! 3. watch fan-out: the delivery latency of one update to 1,000 watchers;
-//! 4. the server's RSS with 100,000 stored Applications against their JSON size.
+//! 4. the server's RSS with 100,000 stored Applications against their JSON size;
+//! 5. the admission webhooks' reviews/s and latency, over HTTPS as kube-apiserver calls them.
 //!
 //! Every scenario prints a table with the numbers and the target. `--scale 0.1` makes a
 //! quick run.
 
+mod apply;
 mod client;
 mod server;
 mod stats;
+mod webhook;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,6 +42,9 @@ enum Scenario {
     List,
     Watch,
     Rss,
+    Webhook,
+    /// Server-side apply against merge patch (not in the default run).
+    Apply,
 }
 
 #[derive(Debug, Parser)]
@@ -54,7 +60,7 @@ struct Args {
     #[arg(long = "server-arg", allow_hyphen_values = true)]
     server_args: Vec<String>,
     /// Which scenarios to run, comma separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Scenario::Create, Scenario::Get, Scenario::List, Scenario::Watch, Scenario::Rss])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Scenario::Create, Scenario::Get, Scenario::List, Scenario::Watch, Scenario::Rss, Scenario::Webhook])]
     scenarios: Vec<Scenario>,
     /// Multiplies every object count, watcher count and the create duration (0.1 = quick run).
     #[arg(long, default_value_t = 1.0)]
@@ -92,6 +98,27 @@ struct Args {
     /// Objects stored for the memory scenario.
     #[arg(long, default_value_t = 100_000)]
     rss_objects: u64,
+    /// How long each webhook case runs, in seconds (multiplied by --scale).
+    #[arg(long, default_value_t = 10.0)]
+    webhook_seconds: f64,
+    /// HTTP/2 connections the webhook callers (--clients) multiplex their reviews on.
+    #[arg(long, default_value_t = 1)]
+    webhook_connections: usize,
+    /// Call the webhooks over HTTP/1.1 keep-alive, one connection per caller, instead of HTTP/2.
+    #[arg(long)]
+    webhook_http1: bool,
+    /// Reviews/s of the paced tracked webhook run, whose latency is checked (0 skips it).
+    #[arg(long, default_value_t = 5000.0)]
+    webhook_rate: f64,
+    /// Seconds of merge patches and of applies in the apply scenario (multiplied by --scale).
+    #[arg(long, default_value_t = 10.0)]
+    apply_seconds: f64,
+    /// Concurrent clients in the apply scenario, each rewriting its own Application.
+    #[arg(long, default_value_t = 8)]
+    apply_clients: usize,
+    /// Size of the Application the apply scenario rewrites, in bytes.
+    #[arg(long, default_value_t = 5120)]
+    apply_object_bytes: usize,
 }
 
 impl Args {
@@ -141,6 +168,49 @@ async fn main() -> Result<()> {
         let mut server = ServerProcess::start(&binary, &args.server_args).await?;
         println!("server pid {} (memory)", server.pid());
         match rss(&args, &mut server, pad).await {
+            Ok(t) => {
+                print!("{}", t.render());
+                tables.push(t);
+            }
+            Err(e) => {
+                eprintln!("server log tail:\n{}", server.log_tail(30));
+                return Err(e);
+            }
+        }
+    }
+    if args.scenarios.contains(&Scenario::Webhook) {
+        // A fresh server, on a webhook port of its own.
+        let (port, extra) = webhook::webhook_port(&args.server_args)?;
+        let server_args: Vec<String> = args.server_args.iter().cloned().chain(extra).collect();
+        let server = ServerProcess::start(&binary, &server_args).await?;
+        println!("server pid {} (webhooks on port {port})", server.pid());
+        let settings = webhook::Settings {
+            seconds: args.webhook_seconds * args.scale,
+            clients: args.clients,
+            connections: args.webhook_connections,
+            http1: args.webhook_http1,
+            rate: args.webhook_rate,
+        };
+        match webhook::run(&settings, &server, port).await {
+            Ok(t) => {
+                print!("{}", t.render());
+                tables.push(t);
+            }
+            Err(e) => {
+                eprintln!("server log tail:\n{}", server.log_tail(30));
+                return Err(e);
+            }
+        }
+    }
+    if args.scenarios.contains(&Scenario::Apply) {
+        let server = ServerProcess::start(&binary, &args.server_args).await?;
+        println!("server pid {} (apply vs merge patch)", server.pid());
+        let settings = apply::Settings {
+            seconds: args.apply_seconds * args.scale,
+            clients: args.apply_clients,
+            object_bytes: args.apply_object_bytes,
+        };
+        match apply::run(&settings, &server).await {
             Ok(t) => {
                 print!("{}", t.render());
                 tables.push(t);

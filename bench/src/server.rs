@@ -38,6 +38,12 @@ pub struct ServerProcess {
 }
 
 fn spawn(binary: &Path, extra_args: &[String], dir: &Path, port: u16) -> Result<Child> {
+    // A free webhook port unless the caller chose one, so runs never fight over the default.
+    let webhook_port: &[&str] = if extra_args.iter().any(|a| a.starts_with("--webhook-port")) {
+        &[]
+    } else {
+        &["--webhook-port", "0"]
+    };
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -50,6 +56,7 @@ fn spawn(binary: &Path, extra_args: &[String], dir: &Path, port: u16) -> Result<
         .arg(port.to_string())
         .arg("--shutdown-grace-seconds")
         .arg("1")
+        .args(webhook_port)
         .args(extra_args)
         .env(
             "RUST_LOG",

@@ -206,6 +206,12 @@ const ROLLOUT_ACTIONS: &[ActionDef] = &[
         false,
         "Pause the Rollout (sets spec.paused)."
     ),
+    action!(
+        "resume",
+        RolloutResumeRequest,
+        false,
+        "Resume a paused Rollout: clears spec.paused and the pause conditions, as Argo CD's Rollout `resume` action does."
+    ),
 ];
 
 const WORKFLOW_ACTIONS: &[ActionDef] = &[

@@ -76,8 +76,12 @@ pub struct Server {
     child: Option<Child>,
     pub dir: tempfile::TempDir,
     pub port: u16,
+    /// The admission webhooks' HTTPS port.
+    pub webhook_port: u16,
     pub backend: Backend,
     pub etcd: Option<EtcdProcess>,
+    /// etcd endpoints of a cluster started elsewhere (see [`Server::start_on_etcd`]).
+    etcd_endpoints: Vec<String>,
     extra_args: Vec<String>,
     envs: Vec<(String, String)>,
 }
@@ -104,8 +108,29 @@ impl Server {
             child: None,
             dir,
             port: free_port(),
+            webhook_port: free_port(),
             backend,
             etcd,
+            etcd_endpoints: Vec::new(),
+            extra_args: opts.extra_args,
+            envs: opts.envs,
+        };
+        server.spawn();
+        server
+    }
+
+    /// Starts a server on an etcd cluster the caller owns (e.g. an `EtcdCluster`), so that
+    /// several servers can share it as replicas. `server.etcd` is None.
+    pub fn start_on_etcd(endpoints: Vec<String>, opts: ServerOptions) -> Server {
+        assert!(!endpoints.is_empty(), "no etcd endpoints");
+        let mut server = Server {
+            child: None,
+            dir: tempfile::tempdir().expect("temp dir"),
+            port: free_port(),
+            webhook_port: free_port(),
+            backend: Backend::Etcd,
+            etcd: None,
+            etcd_endpoints: endpoints,
             extra_args: opts.extra_args,
             envs: opts.envs,
         };
@@ -121,9 +146,16 @@ impl Server {
             .arg("--secure-port")
             .arg(self.port.to_string())
             .arg("--shutdown-grace-seconds")
-            .arg("2");
+            .arg("2")
+            .arg("--webhook-port")
+            .arg(self.webhook_port.to_string())
+            .arg("--testing-clock-file")
+            .arg(self.clock_path());
         if let Some(etcd) = &self.etcd {
             cmd.args(["--storage", "etcd", "--etcd-servers", &etcd.endpoint()]);
+        } else if !self.etcd_endpoints.is_empty() {
+            let servers = self.etcd_endpoints.join(",");
+            cmd.args(["--storage", "etcd", "--etcd-servers", &servers]);
         }
         cmd.args(&self.extra_args);
         for (k, v) in &self.envs {
@@ -138,6 +170,26 @@ impl Server {
 
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
+    }
+
+    /// The file the server reads "now" from (absent: the machine's clock).
+    pub fn clock_path(&self) -> PathBuf {
+        self.dir.path().join("clock")
+    }
+
+    /// Sets the server's clock to `rfc3339` (for sync windows at their edges).
+    pub fn set_clock(&self, rfc3339: &str) {
+        std::fs::write(self.clock_path(), rfc3339).expect("write the clock file");
+    }
+
+    /// Back to the machine's clock.
+    pub fn clear_clock(&self) {
+        let _ = std::fs::remove_file(self.clock_path());
+    }
+
+    /// The webhooks' base URL.
+    pub fn webhook_url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.webhook_port)
     }
 
     pub fn log_path(&self) -> PathBuf {
@@ -254,6 +306,18 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The server process's pid while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Whether the server process is running.
+    pub fn is_running(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_some_and(|c| matches!(c.try_wait(), Ok(None)))
     }
 
     /// SIGKILL.

@@ -260,7 +260,13 @@ impl Running {
         let log = dir.join("server.log");
         let out = std::fs::File::create(&log).expect("log");
         let child = Command::new(server_binary())
-            .args(["serve", "--secure-port", &port.to_string()])
+            .args([
+                "serve",
+                "--secure-port",
+                &port.to_string(),
+                "--webhook-port",
+                "0",
+            ])
             .arg("--data-dir")
             .arg(dir.join("data"))
             .arg("--tls-cert-file")

@@ -137,6 +137,9 @@ fn first_difference(a: &Value, b: &Value, path: String) -> Option<String> {
 }
 
 fn check_typed(obj: &Value) {
+    use k8s_openapi::api::admissionregistration::v1::{
+        MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
+    };
     use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
     use k8s_openapi::api::core::v1::{Namespace, PersistentVolumeClaim, Service, ServiceAccount};
     use k8s_openapi::api::policy::v1::PodDisruptionBudget;
@@ -155,6 +158,8 @@ fn check_typed(obj: &Value) {
         "ClusterRoleBinding" => typed_round_trip::<ClusterRoleBinding>(obj),
         "RoleBinding" => typed_round_trip::<RoleBinding>(obj),
         "APIService" => typed_round_trip::<APIService>(obj),
+        "ValidatingWebhookConfiguration" => typed_round_trip::<ValidatingWebhookConfiguration>(obj),
+        "MutatingWebhookConfiguration" => typed_round_trip::<MutatingWebhookConfiguration>(obj),
         other => panic!("unexpected kind {other} rendered: add it to this test"),
     }
 }
@@ -164,6 +169,8 @@ const CLUSTER_SCOPED: &[&str] = &[
     "ClusterRole",
     "ClusterRoleBinding",
     "APIService",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
 ];
 
 #[test]
@@ -587,4 +594,385 @@ fn embedded_overlay_keeps_its_store_on_a_claim_with_one_writer() {
     let pvc = find(&objs, "PersistentVolumeClaim", claim);
     assert_eq!(pvc["metadata"]["namespace"], NAMESPACE);
     assert!(all_of(&objs, "StatefulSet").is_empty(), "no etcd here");
+}
+
+// Admission webhooks (deploy/base/webhooks.yaml): kube-apiserver calls them on every write of a
+// native object with failurePolicy Fail, so a wrong port, path or selector either blocks the
+// cluster's writes or silently skips the policies.
+
+const WEBHOOK_PORT_NAME: &str = "webhook";
+
+fn webhooks_of<'a>(config: &'a Value, path: &str) -> &'a [Value] {
+    let hooks = config["webhooks"].as_array().unwrap_or_else(|| {
+        panic!(
+            "{path}: {} {} has no webhooks",
+            config["kind"], config["metadata"]["name"]
+        )
+    });
+    assert!(!hooks.is_empty(), "{path}: {} is empty", config["kind"]);
+    hooks
+}
+
+/// Both webhook configurations of a rendering, validating first.
+fn webhook_configurations(objs: &[Value]) -> [&Value; 2] {
+    [
+        find(objs, "ValidatingWebhookConfiguration", "argo-apiserver"),
+        find(objs, "MutatingWebhookConfiguration", "argo-apiserver"),
+    ]
+}
+
+/// Every webhook of a rendering, as (name, webhook).
+fn all_webhooks<'a>(objs: &'a [Value], path: &str) -> Vec<(&'a str, &'a Value)> {
+    webhook_configurations(objs)
+        .into_iter()
+        .flat_map(|c| webhooks_of(c, path))
+        .map(|w| (w["name"].as_str().unwrap_or_default(), w))
+        .collect()
+}
+
+/// The webhook whose clientConfig path is `hook_path`.
+fn webhook_at<'a>(config: &'a Value, path: &str, hook_path: &str) -> &'a Value {
+    webhooks_of(config, path)
+        .iter()
+        .find(|w| w["clientConfig"]["service"]["path"] == hook_path)
+        .unwrap_or_else(|| panic!("{path}: {} has no webhook at {hook_path}", config["kind"]))
+}
+
+/// Whether a LabelSelector selects an object with `labels` (matchLabels and matchExpressions
+/// ANDed, as the API evaluates them; an empty or absent selector selects everything).
+fn selects(selector: &Value, labels: &BTreeMap<&str, &str>) -> bool {
+    let by_labels = selector["matchLabels"].as_object().is_none_or(|m| {
+        m.iter()
+            .all(|(k, v)| v.as_str() == labels.get(k.as_str()).copied())
+    });
+    let by_expressions = selector["matchExpressions"].as_array().is_none_or(|es| {
+        es.iter().all(|e| {
+            let key = e["key"].as_str().expect("matchExpressions key");
+            let values = strs(&e["values"]);
+            let value = labels.get(key).copied();
+            match e["operator"].as_str().expect("matchExpressions operator") {
+                "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
+                "NotIn" => value.is_none_or(|v| !values.iter().any(|x| x == v)),
+                "Exists" => value.is_some(),
+                "DoesNotExist" => value.is_none(),
+                other => panic!("unknown selector operator {other}"),
+            }
+        })
+    });
+    by_labels && by_expressions
+}
+
+/// The labels of a namespace called `name`, with `extra` (the API sets
+/// kubernetes.io/metadata.name on every namespace).
+fn namespace_labels<'a>(name: &'a str, extra: &[(&'a str, &'a str)]) -> BTreeMap<&'a str, &'a str> {
+    let mut labels = BTreeMap::from([("kubernetes.io/metadata.name", name)]);
+    labels.extend(extra.iter().copied());
+    labels
+}
+
+#[test]
+fn webhook_configurations_are_v1_fail_closed_and_fast() {
+    for path in KUSTOMIZATIONS {
+        let objs = render(path);
+        use k8s_openapi::api::admissionregistration::v1::{
+            MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
+        };
+        let [validating, mutating] = webhook_configurations(&objs);
+        typed_round_trip::<ValidatingWebhookConfiguration>(validating);
+        typed_round_trip::<MutatingWebhookConfiguration>(mutating);
+        for config in [validating, mutating] {
+            // Cluster-scoped: a namespace here would be dropped or refused by kubectl apply.
+            assert!(
+                config["metadata"]["namespace"].is_null(),
+                "{path}: {} is cluster-scoped",
+                config["kind"]
+            );
+        }
+        let hooks = all_webhooks(&objs, path);
+        let mut names = BTreeSet::new();
+        for (name, hook) in &hooks {
+            assert!(names.insert(*name), "{path}: webhook {name} listed twice");
+            // kube-apiserver requires a fully qualified name (at least three segments).
+            assert!(
+                name.split('.').count() >= 3,
+                "{path}: webhook name {name} is not fully qualified"
+            );
+            // The server speaks AdmissionReview v1 only.
+            assert_eq!(
+                strs(&hook["admissionReviewVersions"]),
+                ["v1"],
+                "{path}: {name}"
+            );
+            // No side effects, so dry-run requests are sent to it rather than refused.
+            assert_eq!(hook["sideEffects"], "None", "{path}: {name}");
+            // A policy that fails open is no policy.
+            assert_eq!(hook["failurePolicy"], "Fail", "{path}: {name}");
+            // Two seconds bound how long a write can wait on an unhealthy webhook.
+            assert_eq!(hook["timeoutSeconds"], 2, "{path}: {name}");
+            // Equivalent (the v1 default) also sends writes made through other versions.
+            assert!(
+                hook["matchPolicy"].is_null() || hook["matchPolicy"] == "Equivalent",
+                "{path}: {name}: matchPolicy {}",
+                hook["matchPolicy"]
+            );
+            // Placeholder until the overlay sets it; never absent, so kube-apiserver never falls
+            // back to its own trust store for a certificate it cannot verify.
+            let ca = hook["clientConfig"]["caBundle"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                !ca.is_empty()
+                    && ca.len() % 4 == 0
+                    && ca
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)),
+                "{path}: {name}: caBundle {ca:?} is not base64"
+            );
+        }
+        assert_eq!(hooks.len(), 3, "{path}: {names:?}");
+    }
+}
+
+#[test]
+fn webhooks_call_the_services_webhook_port_which_the_server_listens_on() {
+    for path in KUSTOMIZATIONS {
+        let objs = render(path);
+        let deploy = find(&objs, "Deployment", "argo-apiserver");
+        let container = &deploy["spec"]["template"]["spec"]["containers"][0];
+        let webhook_port = container["ports"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == WEBHOOK_PORT_NAME))
+            .unwrap_or_else(|| panic!("{path}: no container port named {WEBHOOK_PORT_NAME}"));
+        let container_port = webhook_port["containerPort"]
+            .as_i64()
+            .expect("containerPort");
+        // The port the pod exposes is the one the server serves the webhooks on: an overlay
+        // that replaces the args must keep the flag.
+        let args = container_args(deploy);
+        assert_eq!(
+            flag(&args, "webhook-port"),
+            Some(container_port.to_string().as_str()),
+            "{path}: container args {args:?} must include --webhook-port={container_port}"
+        );
+        // Not the API port: the webhooks' budget must not queue behind watches and lists.
+        assert_ne!(
+            flag(&args, "secure-port"),
+            Some(container_port.to_string().as_str()),
+            "{path}"
+        );
+
+        for (name, hook) in all_webhooks(&objs, path) {
+            let cc = &hook["clientConfig"];
+            assert!(
+                cc["url"].is_null(),
+                "{path}: {name} calls a URL, not the Service"
+            );
+            let svc_ref = &cc["service"];
+            let svc_name = svc_ref["name"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{path}: {name}: clientConfig.service.name"));
+            let svc = find(&objs, "Service", svc_name);
+            assert_eq!(
+                svc_ref["namespace"], svc["metadata"]["namespace"],
+                "{path}: {name} names the Service's namespace"
+            );
+            // kube-apiserver dials port 443 when none is given.
+            let port = svc_ref["port"].as_i64().unwrap_or(443);
+            let svc_port = svc["spec"]["ports"]
+                .as_array()
+                .and_then(|ps| ps.iter().find(|p| p["port"] == port))
+                .unwrap_or_else(|| panic!("{path}: {name}: Service {svc_name} has no port {port}"));
+            let target = &svc_port["targetPort"];
+            assert!(
+                *target == WEBHOOK_PORT_NAME || *target == container_port,
+                "{path}: {name}: Service port {port} targets {target}, not the container port \
+                 {WEBHOOK_PORT_NAME} ({container_port})"
+            );
+            // ... and the Service reaches the Deployment's pods.
+            let labels = &deploy["spec"]["template"]["metadata"]["labels"];
+            for (k, v) in svc["spec"]["selector"].as_object().expect("selector") {
+                assert_eq!(&labels[k], v, "{path}: Service selector {k}");
+            }
+        }
+    }
+}
+
+#[test]
+fn webhooks_serve_the_three_paths_and_spare_the_control_plane_namespaces() {
+    for path in KUSTOMIZATIONS {
+        let objs = render(path);
+        let [validating, mutating] = webhook_configurations(&objs);
+        let mut paths: Vec<String> = all_webhooks(&objs, path)
+            .iter()
+            .map(|(_, w)| {
+                w["clientConfig"]["service"]["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            ["/mutate", "/validate", "/validate/rollout-required"],
+            "{path}"
+        );
+        let policy = webhook_at(validating, path, "/validate");
+        let required = webhook_at(validating, path, "/validate/rollout-required");
+        let mutate = webhook_at(mutating, path, "/mutate");
+
+        // The server's own namespace (where the Deployment runs) must be spared, or a webhook
+        // outage blocks the writes that would repair it.
+        let own = find(&objs, "Deployment", "argo-apiserver")["metadata"]["namespace"]
+            .as_str()
+            .expect("Deployment namespace");
+        assert_eq!(own, NAMESPACE, "{path}");
+        for (what, hook) in [("/validate", policy), ("/mutate", mutate)] {
+            let selector = &hook["namespaceSelector"];
+            for spared in ["kube-system", own] {
+                assert!(
+                    !selects(selector, &namespace_labels(spared, &[])),
+                    "{path}: {what} selects namespace {spared}: {selector}"
+                );
+            }
+            for ns in ["default", "shop", "argocd"] {
+                assert!(
+                    selects(selector, &namespace_labels(ns, &[])),
+                    "{path}: {what} does not select namespace {ns}: {selector}"
+                );
+            }
+            // Anything but namespaces: a namespace's own labels never opt it out.
+            assert!(
+                hook["objectSelector"].is_null()
+                    || hook["objectSelector"]
+                        .as_object()
+                        .is_some_and(|o| o.is_empty()),
+                "{path}: {what} has an objectSelector"
+            );
+        }
+
+        // The rollout-required entry runs only where namespaces opt in.
+        let selector = &required["namespaceSelector"];
+        assert_eq!(
+            selector["matchLabels"]["argoproj.io/rollout-policy"], "required",
+            "{path}"
+        );
+        assert!(
+            selects(
+                selector,
+                &namespace_labels("shop", &[("argoproj.io/rollout-policy", "required")])
+            ),
+            "{path}: {selector}"
+        );
+        for labels in [
+            namespace_labels("shop", &[]),
+            namespace_labels("shop", &[("argoproj.io/rollout-policy", "optional")]),
+        ] {
+            assert!(!selects(selector, &labels), "{path}: {labels:?} {selector}");
+        }
+    }
+}
+
+/// Whether some rule of `hook` covers `operation` on `resource` (or `resource/sub`) of `group`.
+fn hook_covers(hook: &Value, group: &str, resource: &str, operation: &str) -> bool {
+    hook["rules"].as_array().is_some_and(|rules| {
+        rules.iter().any(|r| {
+            let in_list = |list: &Value, v: &str| strs(list).iter().any(|x| x == v || x == "*");
+            let resources = strs(&r["resources"]);
+            let resource_ok = resources.iter().any(|x| {
+                x == resource
+                    || match resource.split_once('/') {
+                        // "*" matches main resources only; "*/sub" matches that subresource.
+                        None => x == "*",
+                        Some((_, sub)) => x == "*/*" || *x == format!("*/{sub}"),
+                    }
+            });
+            in_list(&r["apiGroups"], group)
+                && in_list(&r["apiVersions"], "v1")
+                && in_list(&r["operations"], operation)
+                && resource_ok
+                && (r["scope"].is_null() || r["scope"] == "*" || r["scope"] == "Namespaced")
+        })
+    })
+}
+
+#[test]
+fn webhook_rules_cover_what_each_policy_decides() {
+    for path in KUSTOMIZATIONS {
+        let objs = render(path);
+        let [validating, mutating] = webhook_configurations(&objs);
+        let policy = webhook_at(validating, path, "/validate");
+        let required = webhook_at(validating, path, "/validate/rollout-required");
+        let mutate = webhook_at(mutating, path, "/mutate");
+
+        // Project RBAC and sync windows apply to any kind an Application manages, so the policy
+        // webhook sees every group and resource; the Rollout policy also decides scale.
+        let rule = policy["rules"]
+            .as_array()
+            .and_then(|rs| {
+                rs.iter().find(|r| {
+                    strs(&r["apiGroups"]) == ["*"]
+                        && strs(&r["apiVersions"]) == ["*"]
+                        && strs(&r["resources"]).contains(&"*".to_string())
+                })
+            })
+            .unwrap_or_else(|| panic!("{path}: no rule for all groups and resources"));
+        assert!(
+            rule["scope"].is_null() || rule["scope"] == "*",
+            "{path}: cluster-scoped objects are managed too: scope {}",
+            rule["scope"]
+        );
+        for op in ["CREATE", "UPDATE", "DELETE"] {
+            for (group, resource) in [
+                ("", "configmaps"),
+                ("", "services"),
+                ("apps", "deployments"),
+                ("apps", "replicasets"),
+                ("apps", "deployments/scale"),
+                ("apps", "replicasets/scale"),
+                ("networking.k8s.io", "ingresses"),
+                ("example.com", "widgets"),
+            ] {
+                if resource.ends_with("/scale") && op != "UPDATE" {
+                    continue;
+                }
+                assert!(
+                    hook_covers(policy, group, resource, op),
+                    "{path}: /validate misses {op} {group}/{resource}"
+                );
+            }
+        }
+        // Status writes are the controllers' and are never policed: not sent at all.
+        assert!(
+            !hook_covers(policy, "apps", "deployments/status", "UPDATE"),
+            "{path}: /validate is sent status writes"
+        );
+
+        // The rollout-required rule concerns Deployments with replicas (and their scale).
+        for op in ["CREATE", "UPDATE"] {
+            for resource in ["deployments", "deployments/scale"] {
+                if resource.ends_with("/scale") && op != "UPDATE" {
+                    continue;
+                }
+                assert!(
+                    hook_covers(required, "apps", resource, op),
+                    "{path}: /validate/rollout-required misses {op} apps/{resource}"
+                );
+            }
+        }
+
+        // The mutation adds tracking labels on create and update of any kind.
+        for op in ["CREATE", "UPDATE"] {
+            for (group, resource) in [("", "configmaps"), ("apps", "deployments")] {
+                assert!(
+                    hook_covers(mutate, group, resource, op),
+                    "{path}: /mutate misses {op} {group}/{resource}"
+                );
+            }
+        }
+        assert_eq!(
+            mutate["reinvocationPolicy"], "Never",
+            "{path}: the label patch is idempotent; no reinvocation"
+        );
+    }
 }

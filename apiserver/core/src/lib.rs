@@ -7,6 +7,7 @@
 // are the cold path, so its size is not worth boxing.
 #![allow(clippy::result_large_err)]
 
+pub mod depth;
 pub mod meta;
 pub mod negotiation;
 pub mod params;

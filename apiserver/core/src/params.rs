@@ -452,6 +452,19 @@ pub fn validate_field_manager(manager: &str) -> Vec<FieldError> {
     errs
 }
 
+/// kube's `managerOrUserAgent`: the `fieldManager` given, else the User-Agent up to its first
+/// `/` (`kubectl/v1.33.0 (linux/amd64) …` → `kubectl`). `None` when both are empty.
+pub fn manager_or_user_agent(
+    field_manager: Option<&str>,
+    user_agent: Option<&str>,
+) -> Option<String> {
+    field_manager
+        .filter(|m| !m.is_empty())
+        .or_else(|| user_agent.and_then(|ua| ua.split('/').next()))
+        .filter(|m| !m.is_empty())
+        .map(str::to_string)
+}
+
 /// `ValidateDryRun`: only `All`. Returns whether dry-run is on.
 fn dry_run(q_values: &[&str], errs: &mut Vec<FieldError>) -> bool {
     if q_values.iter().any(|v| *v != "All") {
@@ -1166,6 +1179,31 @@ mod tests {
             "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch"
         );
         assert!(!PatchOptions::parse(&q(""), PatchType::Json).unwrap().force);
+        let long = "m".repeat(129);
+        assert_eq!(
+            PatchOptions::parse(&q(&format!("fieldManager={long}")), PatchType::Apply)
+                .unwrap_err()
+                .status
+                .message,
+            "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Too long: may not be more than 128 bytes"
+        );
+    }
+
+    #[test]
+    fn manager_or_user_agent_as_kube() {
+        let ua = Some("kubectl/v1.33.0 (linux/amd64) kubernetes/abc");
+        assert_eq!(manager_or_user_agent(Some("m"), ua).as_deref(), Some("m"));
+        assert_eq!(manager_or_user_agent(None, ua).as_deref(), Some("kubectl"));
+        assert_eq!(
+            manager_or_user_agent(Some(""), ua).as_deref(),
+            Some("kubectl")
+        );
+        assert_eq!(
+            manager_or_user_agent(None, Some("kubectl-client-side-apply")).as_deref(),
+            Some("kubectl-client-side-apply")
+        );
+        assert_eq!(manager_or_user_agent(None, None), None);
+        assert_eq!(manager_or_user_agent(None, Some("/x")), None);
     }
 
     #[test]

@@ -25,6 +25,8 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use serde_json::{Value, json};
 
+use crate::admission::{Admission, Operation};
+use crate::apply::{self, ManagedError};
 use crate::object::{self, meta_mut, meta_str};
 use crate::strategy::Strategy;
 use crate::{Clock, Subresource};
@@ -34,6 +36,32 @@ use crate::{Clock, Subresource};
 const CAS_RETRIES: usize = 16;
 /// generateName collisions retried before giving up, as kube's RetryGenerateName.
 const GENERATE_NAME_RETRIES: usize = 8;
+
+/// The manager a write is recorded under when nobody is named: writes the server makes on its
+/// own (the default AppProject, a resubmitted Workflow) and the action subresources, which
+/// change objects on the server's behalf as kube's controllers do under their own names.
+pub const DEFAULT_MANAGER: &str = "argo-apiserver";
+
+/// Who a non-apply write is recorded as in `metadata.managedFields` (an `Update` entry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldOwner<'a> {
+    pub manager: &'a str,
+    /// `status` or `scale`; none for the main resource.
+    pub subresource: Option<&'a str>,
+}
+
+impl<'a> FieldOwner<'a> {
+    /// The request's manager (already `managerOrUserAgent` in the handler) on `sub`.
+    pub fn of(manager: Option<&'a str>, sub: Subresource) -> FieldOwner<'a> {
+        FieldOwner {
+            manager: manager.unwrap_or(DEFAULT_MANAGER),
+            subresource: match sub {
+                Subresource::Status => Some("status"),
+                Subresource::Main | Subresource::Action => None,
+            },
+        }
+    }
+}
 
 /// What a successful write returns.
 #[derive(Debug)]
@@ -87,6 +115,9 @@ pub struct KindStore {
     cacher: Arc<Cacher>,
     strategy: Box<dyn Strategy>,
     clock: Arc<dyn Clock>,
+    /// The kind's admission plugin, set once after the registry is built (it may read other
+    /// kinds).
+    admission: std::sync::OnceLock<Arc<dyn Admission>>,
 }
 
 fn gr(def: &ResourceDef) -> GroupResource<'static> {
@@ -152,6 +183,24 @@ impl KindStore {
             cacher,
             strategy,
             clock,
+            admission: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Installs the kind's admission plugin (once; later calls are ignored).
+    pub fn set_admission(&self, plugin: Arc<dyn Admission>) {
+        let _ = self.admission.set(plugin);
+    }
+
+    async fn admit(
+        &self,
+        op: Operation,
+        obj: &mut Value,
+        old: Option<&Value>,
+    ) -> Result<Vec<String>, ApiError> {
+        match self.admission.get() {
+            Some(plugin) => plugin.admit(op, obj, old).await,
+            None => Ok(Vec::new()),
         }
     }
 
@@ -560,7 +609,21 @@ impl KindStore {
         ApiError::invalid(self.def.kind, GROUP, name, errors)
     }
 
+    /// An object nested deeper than bodies may be (a patch can build one from shallow
+    /// pieces) could be stored but never read back: refused like a too-deep body.
+    fn check_depth(&self, obj: &Value) -> Result<(), ApiError> {
+        if argo_apiserver_core::depth::depth(obj) > argo_apiserver_core::depth::MAX_NESTING_DEPTH {
+            let kind = self.def.kind;
+            return Err(ApiError::bad_request(format!(
+                "{kind} in version \"{VERSION}\" cannot be handled as a {kind}: {}",
+                argo_apiserver_core::depth::too_deep()
+            )));
+        }
+        Ok(())
+    }
+
     fn validate_new(&self, obj: &Value) -> Result<(), ApiError> {
+        self.check_depth(obj)?;
         let mut errors = validate_object_meta(&obj["metadata"], self.def.namespaced(), true);
         errors.extend(self.validator()?.validate(obj));
         errors.extend(self.strategy.validate(obj));
@@ -572,6 +635,7 @@ impl KindStore {
     }
 
     fn validate_changed(&self, new: &Value, old: &Value) -> Result<(), ApiError> {
+        self.check_depth(new)?;
         let mut errors = validate_object_meta(&new["metadata"], self.def.namespaced(), false);
         errors.extend(validate_meta_update(new, old));
         errors.extend(self.validator()?.validate(new));
@@ -583,12 +647,26 @@ impl KindStore {
         }
     }
 
-    /// POST: create, with generateName, defaults, validation, and dry run.
+    /// POST: create, with generateName, defaults, validation, and dry run. The creator gets an
+    /// `Update` entry in managedFields for every field it set.
     pub async fn create(
+        &self,
+        namespace: Option<&str>,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<WriteResult, ApiError> {
+        let owner = FieldOwner::of(opts.field_manager.as_deref(), Subresource::Main);
+        self.create_object(namespace, obj, opts, Some(owner)).await
+    }
+
+    /// The create path; `owner` is None when the managedFields are already computed (an apply
+    /// that creates).
+    async fn create_object(
         &self,
         namespace: Option<&str>,
         mut obj: Value,
         opts: &WriteOptions,
+        owner: Option<FieldOwner<'_>>,
     ) -> Result<WriteResult, ApiError> {
         self.check_type_meta(&obj)?;
         let mut warnings = Vec::new();
@@ -626,7 +704,11 @@ impl KindStore {
         if let Some(base) = &generate {
             meta_mut(&mut obj).insert("name".into(), Value::String(generate_name_random(base)));
         }
+        if let Some(owner) = owner {
+            self.track_update(None, &mut obj, owner);
+        }
         self.validate_new(&obj)?;
+        warnings.extend(self.admit(Operation::Create, &mut obj, None).await?);
         warnings.extend(self.strategy.warnings(&obj));
 
         let mut attempt = 0;
@@ -718,8 +800,45 @@ impl KindStore {
         if rv != revision.to_string() {
             return Err(ApiError::modified(gr(self.def), name));
         }
-        self.commit_update(&key, name, obj, old, revision, opts.dry_run, sub, warnings)
-            .await
+        let owner = FieldOwner::of(opts.field_manager.as_deref(), sub);
+        self.commit_update(
+            &key,
+            name,
+            obj,
+            old,
+            revision,
+            opts.dry_run,
+            sub,
+            warnings,
+            Some(owner),
+        )
+        .await
+    }
+
+    /// Records a non-apply write in `new`'s managedFields. As kube's `UpdateNoErrors`, ownership
+    /// never refuses a write: if it cannot be computed, the managedFields are dropped rather than
+    /// left wrong.
+    fn track_update(&self, old: Option<&Value>, new: &mut Value, owner: FieldOwner<'_>) {
+        let now = self.clock.now_rfc3339();
+        let result = apply::update(
+            self.def.kind,
+            old,
+            new,
+            owner.manager,
+            owner.subresource,
+            API_VERSION,
+            &now,
+        );
+        if let Err(e) = result {
+            let why = match e {
+                ManagedError::Invalid(message) => message,
+                ManagedError::Conflicts(c) => format!("{} conflicts", c.len()),
+            };
+            tracing::warn!(kind = self.def.kind, manager = owner.manager, %why, "failed to update managedFields");
+            if let Some(m) = new.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.remove("managedFields");
+            }
+        }
     }
 
     fn check_name(&self, obj: &Value, name: &str) -> Result<(), ApiError> {
@@ -745,11 +864,18 @@ impl KindStore {
         dry_run: bool,
         sub: Subresource,
         mut warnings: Vec<String>,
+        owner: Option<FieldOwner<'_>>,
     ) -> Result<WriteResult, ApiError> {
         match sub {
             Subresource::Status => {
                 // Only status changes through /status; everything else is the stored object's.
                 let status = new.get("status").cloned();
+                // The request's managedFields go on (an apply's are its result; a write's decide
+                // whether ownership is reset), as kube's status strategy keeps them.
+                let managed = new
+                    .get("metadata")
+                    .and_then(|m| m.get("managedFields"))
+                    .cloned();
                 let mut merged = old.clone();
                 match (merged.as_object_mut(), status) {
                     (Some(m), Some(s)) => {
@@ -760,10 +886,19 @@ impl KindStore {
                     }
                     _ => {}
                 }
+                let m = meta_mut(&mut merged);
+                match managed {
+                    Some(v) => {
+                        m.insert("managedFields".into(), v);
+                    }
+                    None => {
+                        m.remove("managedFields");
+                    }
+                }
                 new = merged;
             }
-            Subresource::Main => {
-                if self.def.status_subresource {
+            Subresource::Main | Subresource::Action => {
+                if self.def.status_subresource && sub == Subresource::Main {
                     match (new.as_object_mut(), old.get("status")) {
                         (Some(m), Some(s)) => {
                             m.insert("status".into(), s.clone());
@@ -811,7 +946,13 @@ impl KindStore {
                 }
             }
         }
+        if let Some(owner) = owner {
+            // After the strategy: what it reset (status on the main resource, all but status on
+            // /status) is nobody's change, as kube's reset fields.
+            self.track_update(Some(&old), &mut new, owner);
+        }
         self.validate_changed(&new, &old)?;
+        warnings.extend(self.admit(Operation::Update, &mut new, Some(&old)).await?);
         warnings.extend(self.strategy.warnings(&new));
 
         let stored_new = object::to_stored(&new)?;
@@ -877,6 +1018,10 @@ impl KindStore {
         sub: Subresource,
     ) -> Result<WriteResult, ApiError> {
         let patch = parse_patch(patch_type, patch)?;
+        if let Patch::Apply(config) = patch {
+            return self.apply(namespace, name, config, opts, sub).await;
+        }
+        let owner = FieldOwner::of(opts.field_manager.as_deref(), sub);
         let key = self.key(namespace, name)?;
         let mut attempt = 0;
         loop {
@@ -895,7 +1040,17 @@ impl KindStore {
             self.check_name(&new, name)?;
             self.check_namespace(&mut new, namespace)?;
             match self
-                .commit_update(&key, name, new, old, revision, opts.dry_run, sub, warnings)
+                .commit_update(
+                    &key,
+                    name,
+                    new,
+                    old,
+                    revision,
+                    opts.dry_run,
+                    sub,
+                    warnings,
+                    Some(owner),
+                )
                 .await
             {
                 Err(e)
@@ -905,6 +1060,213 @@ impl KindStore {
                 {
                     attempt += 1;
                     continue;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Checks an apply configuration as kube's apply patcher and field manager do, and keeps of
+    /// it only what the subresource may change (kube's reset fields): no status on the main
+    /// resource of a kind with a status subresource, only status on `/status`.
+    fn apply_config(
+        &self,
+        mut config: Value,
+        namespace: Option<&str>,
+        sub: Subresource,
+    ) -> Result<Value, ApiError> {
+        if !config.is_object() {
+            return Err(ApiError::bad_request(
+                "error decoding YAML: the apply configuration must be an object",
+            ));
+        }
+        let api_version = config["apiVersion"].as_str().unwrap_or("");
+        if api_version != API_VERSION {
+            return Err(ApiError::bad_request(format!(
+                "Incorrect version specified in apply patch. Specified patch version: {api_version}, expected: {API_VERSION}"
+            )));
+        }
+        self.check_type_meta(&config)?;
+        if config["metadata"]
+            .get("managedFields")
+            .is_some_and(|m| !m.is_null())
+        {
+            return Err(ApiError::bad_request("metadata.managedFields must be nil"));
+        }
+        // Apply is always checked against the schema, whatever fieldValidation says: the typed
+        // conversion of the configuration refuses fields the schema does not declare.
+        let mut unknown = object::unknown_meta_fields(&config);
+        unknown.extend(self.validator()?.unknown_fields(&config));
+        if !unknown.is_empty() {
+            let errors: Vec<String> = unknown
+                .iter()
+                .map(|f| {
+                    format!(
+                        ".{}: field not declared in schema",
+                        f.trim_start_matches('.')
+                    )
+                })
+                .collect();
+            let detail = if errors.len() == 1 {
+                errors[0].clone()
+            } else {
+                format!("errors:\n  {}", errors.join("\n  "))
+            };
+            // kube answers this with a plain error (a 500); a BadRequest is what it means, and
+            // what kube is moving to. The message is kube's.
+            return Err(ApiError::bad_request(format!(
+                "failed to create typed patch object ({}/{}; {API_VERSION}, Kind={}): {detail}",
+                meta_str(&config, "namespace").unwrap_or(""),
+                meta_str(&config, "name").unwrap_or(""),
+                self.def.kind,
+            )));
+        }
+        if self.def.namespaced()
+            && let Some(ns) = meta_str(&config, "namespace")
+            && ns != namespace.unwrap_or("")
+        {
+            return Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
+        }
+        if let Some(top) = config.as_object_mut() {
+            match sub {
+                Subresource::Status => top.retain(|k, _| {
+                    matches!(k.as_str(), "apiVersion" | "kind" | "metadata" | "status")
+                }),
+                Subresource::Main | Subresource::Action if self.def.status_subresource => {
+                    top.remove("status");
+                }
+                _ => {}
+            }
+        }
+        if sub == Subresource::Status
+            && let Some(m) = config.get_mut("metadata").and_then(Value::as_object_mut)
+        {
+            m.retain(|k, _| matches!(k.as_str(), "name" | "namespace" | "resourceVersion"));
+        }
+        Ok(config)
+    }
+
+    /// Server-side apply (`application/apply-patch+yaml`): merges the configuration into the live
+    /// object, owned by `fieldManager`, with conflicts unless `force`. Creates the object when it
+    /// is missing (201), as kube's `forceAllowCreate`; a `/status` apply needs the object. A
+    /// resourceVersion in the configuration is a precondition.
+    pub async fn apply(
+        &self,
+        namespace: Option<&str>,
+        name: &str,
+        config: Value,
+        opts: &PatchOptions,
+        sub: Subresource,
+    ) -> Result<WriteResult, ApiError> {
+        let subresource = FieldOwner::of(None, sub).subresource;
+        self.apply_as(namespace, name, config, opts, sub, subresource)
+            .await
+    }
+
+    /// [`KindStore::apply`], recording the manager's entry with `subresource` (`scale` applies
+    /// a configuration built from a Scale).
+    pub(crate) async fn apply_as(
+        &self,
+        namespace: Option<&str>,
+        name: &str,
+        config: Value,
+        opts: &PatchOptions,
+        sub: Subresource,
+        subresource: Option<&str>,
+    ) -> Result<WriteResult, ApiError> {
+        let config = self.apply_config(config, namespace, sub)?;
+        let manager = opts.field_manager.as_deref().unwrap_or(DEFAULT_MANAGER);
+        let precondition = meta_str(&config, "resourceVersion")
+            .filter(|rv| !rv.is_empty())
+            .map(str::to_string);
+        let kind = self.def.kind;
+        let key = self.key(namespace, name)?;
+        let mut attempt = 0;
+        loop {
+            let now = self.clock.now_rfc3339();
+            let live = match self.read(&key, name).await {
+                Ok(live) => Some(live),
+                Err(e) if e.code() == 404 && sub == Subresource::Main => None,
+                Err(e) => return Err(e),
+            };
+            let Some((revision, old)) = live else {
+                let mut config = config.clone();
+                if let Some(m) = config.get_mut("metadata").and_then(Value::as_object_mut) {
+                    // A create has no version to check (kube ignores it here too).
+                    m.remove("resourceVersion");
+                }
+                let merged = apply::apply(
+                    kind,
+                    None,
+                    &config,
+                    manager,
+                    None,
+                    opts.force,
+                    API_VERSION,
+                    &now,
+                )
+                .map_err(|e| e.into_api_error(kind, name))?;
+                self.check_name(&merged, name)?;
+                let create_opts = WriteOptions {
+                    dry_run: opts.dry_run,
+                    field_manager: Some(manager.to_string()),
+                    field_validation: opts.field_validation,
+                };
+                match self
+                    .create_object(namespace, merged, &create_opts, None)
+                    .await
+                {
+                    // Someone created it meanwhile: apply onto theirs.
+                    Err(e) if e.reason() == "AlreadyExists" && attempt < CAS_RETRIES => {
+                        attempt += 1;
+                        continue;
+                    }
+                    other => return other,
+                }
+            };
+            if let Some(rv) = &precondition
+                && *rv != revision.to_string()
+            {
+                return Err(ApiError::modified(gr(self.def), name));
+            }
+            let mut new = apply::apply(
+                kind,
+                Some(&old),
+                &config,
+                manager,
+                subresource,
+                opts.force,
+                API_VERSION,
+                &now,
+            )
+            .map_err(|e| e.into_api_error(kind, name))?;
+            self.check_type_meta(&new)?;
+            let mut warnings = Vec::new();
+            self.handle_unknown_fields(&mut new, FieldValidation::Ignore, &mut warnings, "")?;
+            self.check_name(&new, name)?;
+            self.check_namespace(&mut new, namespace)?;
+            match self
+                .commit_update(
+                    &key,
+                    name,
+                    new,
+                    old,
+                    revision,
+                    opts.dry_run,
+                    sub,
+                    warnings,
+                    None,
+                )
+                .await
+            {
+                Err(e)
+                    if e.reason() == "Conflict"
+                        && precondition.is_none()
+                        && attempt < CAS_RETRIES =>
+                {
+                    attempt += 1;
                 }
                 other => return other,
             }
@@ -933,6 +1295,8 @@ impl KindStore {
         loop {
             let (revision, obj) = self.read(&key, name).await?;
             self.check_preconditions(&key, &obj, revision, opts)?;
+            self.admit(Operation::Delete, &mut obj.clone(), Some(&obj))
+                .await?;
             let uid = meta_str(&obj, "uid").unwrap_or("").to_string();
 
             let mut finalizers = object::finalizers(&obj);
@@ -1113,12 +1477,33 @@ impl KindStore {
 
     /// Applies `change` to the stored object and commits it like a PUT without a precondition
     /// (retrying lost races): the building block of the scale subresource and the actions.
+    /// `change` sees the stored object and may change spec and status alike.
+    /// The change is recorded under [`DEFAULT_MANAGER`] (see [`KindStore::update_with_owner`]).
     pub async fn update_with(
         &self,
         namespace: Option<&str>,
         name: &str,
         dry_run: bool,
         expected_rv: Option<&str>,
+        change: impl Fn(&mut Value) -> Result<(), ApiError>,
+    ) -> Result<WriteResult, ApiError> {
+        let owner = FieldOwner {
+            manager: DEFAULT_MANAGER,
+            subresource: None,
+        };
+        self.update_with_owner(namespace, name, dry_run, expected_rv, owner, change)
+            .await
+    }
+
+    /// [`KindStore::update_with`], recording the fields `change` set as `owner`'s (an `Update`
+    /// entry in managedFields).
+    pub async fn update_with_owner(
+        &self,
+        namespace: Option<&str>,
+        name: &str,
+        dry_run: bool,
+        expected_rv: Option<&str>,
+        owner: FieldOwner<'_>,
         change: impl Fn(&mut Value) -> Result<(), ApiError>,
     ) -> Result<WriteResult, ApiError> {
         let key = self.key(namespace, name)?;
@@ -1140,8 +1525,9 @@ impl KindStore {
                     old,
                     revision,
                     dry_run,
-                    Subresource::Main,
+                    Subresource::Action,
                     Vec::new(),
+                    Some(owner),
                 )
                 .await
             {
@@ -1250,6 +1636,24 @@ fn validate_meta_update(new: &Value, old: &Value) -> Vec<FieldError> {
 pub enum Patch {
     Json(json_patch::Patch),
     Merge(Value),
+    /// A server-side apply configuration (from YAML or JSON).
+    Apply(Value),
+}
+
+/// An apply body: JSON (what kubectl and client-go send) or YAML, as kube's `yaml.Unmarshal`.
+pub fn parse_apply(body: &[u8]) -> Result<Value, ApiError> {
+    if let Ok(v) = serde_json::from_slice::<Value>(body) {
+        return Ok(v);
+    }
+    let yaml: serde_yaml::Value = serde_yaml::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
+    let value = match yaml {
+        // An empty document is an empty object, as Go's yaml.Unmarshal leaves the map empty.
+        serde_yaml::Value::Null => json!({}),
+        other => serde_json::to_value(other)
+            .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?,
+    };
+    Ok(value)
 }
 
 pub fn parse_patch(patch_type: PatchType, body: &[u8]) -> Result<Patch, ApiError> {
@@ -1260,10 +1664,7 @@ pub fn parse_patch(patch_type: PatchType, body: &[u8]) -> Result<Patch, ApiError
         PatchType::Merge => serde_json::from_slice::<Value>(body)
             .map(Patch::Merge)
             .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}"))),
-        PatchType::Apply => Err(ApiError::unsupported_media_type(&[
-            "application/json-patch+json",
-            "application/merge-patch+json",
-        ])),
+        PatchType::Apply => parse_apply(body).map(Patch::Apply),
     }
 }
 
@@ -1283,6 +1684,11 @@ pub fn apply_patch(patch: &Patch, old: &Value) -> Result<Value, ApiError> {
                 return Err(ApiError::bad_request("a merge patch must be a JSON object"));
             }
             json_patch::merge(&mut new, p)
+        }
+        Patch::Apply(_) => {
+            return Err(ApiError::internal(
+                "an apply configuration is merged by the field manager, not patched",
+            ));
         }
     }
     Ok(new)
@@ -1307,5 +1713,8 @@ fn patched_resource_version(patch: &Patch) -> Option<String> {
             }
             _ => None,
         }),
+        Patch::Apply(c) => c["metadata"]["resourceVersion"]
+            .as_str()
+            .map(str::to_string),
     }
 }

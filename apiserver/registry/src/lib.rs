@@ -5,10 +5,18 @@
 // Every operation answers with the one `ApiError` (a whole Status); errors are the cold path.
 #![allow(clippy::result_large_err)]
 
+pub mod actions;
+pub mod admission;
+pub mod apply;
+pub mod cd;
+pub mod events;
 pub mod generic;
 pub mod object;
+pub mod policy;
+pub mod rollouts;
 pub mod scale;
 pub mod strategy;
+pub mod workflows;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -27,6 +35,9 @@ pub enum Subresource {
     Main,
     /// `/status`: only status changes.
     Status,
+    /// An action subresource (or `/scale`): the server changes spec and status together, in one
+    /// compare-and-swap, as upstream's CLIs do with their spec and status patches.
+    Action,
 }
 
 /// The time source, injectable so tests are deterministic.

@@ -8,8 +8,21 @@ use argo_openapi::catalog::ScaleDef;
 use argo_openapi::validation::FieldError;
 use serde_json::{Value, json};
 
-use crate::generic::{KindStore, WriteResult, apply_patch, parse_patch};
+use crate::Subresource;
+use crate::generic::{
+    DEFAULT_MANAGER, FieldOwner, KindStore, Patch, WriteResult, apply_patch, parse_patch,
+};
 use crate::object::json_path;
+
+/// Writes through `/scale` are recorded with this subresource, owning only the replicas.
+const SCALE: Option<&str> = Some("scale");
+
+fn scale_owner(manager: Option<&str>) -> FieldOwner<'_> {
+    FieldOwner {
+        manager: manager.unwrap_or(DEFAULT_MANAGER),
+        subresource: SCALE,
+    }
+}
 
 fn scale_def(store: &KindStore) -> Result<ScaleDef, ApiError> {
     store.def.scale.ok_or_else(ApiError::path_not_found)
@@ -106,8 +119,9 @@ impl KindStore {
         let rv = scale["metadata"]["resourceVersion"]
             .as_str()
             .filter(|s| !s.is_empty());
+        let owner = scale_owner(opts.field_manager.as_deref());
         let result = self
-            .update_with(namespace, name, opts.dry_run, rv, |obj| {
+            .update_with_owner(namespace, name, opts.dry_run, rv, owner, |obj| {
                 set_path(obj, def.spec_replicas_path, json!(replicas));
                 Ok(())
             })
@@ -126,6 +140,9 @@ impl KindStore {
     ) -> Result<Value, ApiError> {
         let def = scale_def(self)?;
         let patch = parse_patch(patch_type, patch)?;
+        if let Patch::Apply(config) = patch {
+            return self.apply_scale(namespace, name, def, config, opts).await;
+        }
         let current = self.get_value(namespace, name).await?;
         let patched = apply_patch(&patch, &to_scale(def, &current))?;
         let replicas = replicas_of(&patched, name)?;
@@ -142,16 +159,78 @@ impl KindStore {
             None
         };
         let result = self
-            .update_with(
+            .update_with_owner(
                 namespace,
                 name,
                 opts.dry_run,
                 precondition.as_deref(),
+                scale_owner(opts.field_manager.as_deref()),
                 |obj| {
                     set_path(obj, def.spec_replicas_path, json!(replicas));
                     Ok(())
                 },
             )
+            .await?;
+        scale_of_result(def, &result)
+    }
+
+    /// Server-side apply of a Scale. As kube does for a custom resource's scale subresource, the
+    /// Scale's `spec.replicas` is the object's replicas path: the configuration is carried over
+    /// to the object, and the manager's entry there has subresource `scale`. The object must
+    /// exist (no create through `/scale`).
+    async fn apply_scale(
+        &self,
+        namespace: Option<&str>,
+        name: &str,
+        def: ScaleDef,
+        config: Value,
+        opts: &PatchOptions,
+    ) -> Result<Value, ApiError> {
+        if !config.is_object() {
+            return Err(ApiError::bad_request(
+                "error decoding YAML: the apply configuration must be an object",
+            ));
+        }
+        let api_version = config["apiVersion"].as_str().unwrap_or("");
+        if api_version != "autoscaling/v1" {
+            return Err(ApiError::bad_request(format!(
+                "Incorrect version specified in apply patch. Specified patch version: {api_version}, expected: autoscaling/v1"
+            )));
+        }
+        if config["metadata"]
+            .get("managedFields")
+            .is_some_and(|m| !m.is_null())
+        {
+            return Err(ApiError::bad_request("metadata.managedFields must be nil"));
+        }
+        if let Some(r) = config["spec"].get("replicas") {
+            replicas_of(&json!({"spec": {"replicas": r}}), name)?;
+        }
+        let config_name = config["metadata"]["name"].as_str().unwrap_or("");
+        if config_name != name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({config_name}) does not match the name on the URL ({name})"
+            )));
+        }
+        let mut parent = json!({
+            "apiVersion": argo_openapi::catalog::API_VERSION,
+            "kind": self.def.kind,
+            "metadata": {"name": name},
+        });
+        if let Some(ns) = namespace.filter(|_| self.def.namespaced()) {
+            parent["metadata"]["namespace"] = json!(ns);
+        }
+        if let Some(rv) = config["metadata"]["resourceVersion"]
+            .as_str()
+            .filter(|rv| !rv.is_empty())
+        {
+            parent["metadata"]["resourceVersion"] = json!(rv);
+        }
+        if let Some(r) = config["spec"].get("replicas") {
+            set_path(&mut parent, def.spec_replicas_path, r.clone());
+        }
+        let result = self
+            .apply_as(namespace, name, parent, opts, Subresource::Action, SCALE)
             .await?;
         scale_of_result(def, &result)
     }

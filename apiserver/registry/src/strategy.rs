@@ -36,8 +36,17 @@ pub struct GenericStrategy;
 impl Strategy for GenericStrategy {}
 
 /// The strategy of a kind.
-pub fn strategy_for(_def: &ResourceDef) -> Box<dyn Strategy> {
-    // Kinds gain their own rules (project permissions, rollout and workflow validation) in files
-    // of their own as admission lands; until then every kind shares the generic rules.
-    Box::new(GenericStrategy)
+pub fn strategy_for(def: &ResourceDef) -> Box<dyn Strategy> {
+    // Argo CD kinds gain their rules through their own hook; the rest share the generic rules.
+    match def.kind {
+        "Rollout" => Box::new(crate::rollouts::RolloutStrategy),
+        "Workflow" => Box::new(crate::workflows::WorkflowStrategy),
+        "WorkflowTemplate" => Box::new(crate::workflows::WorkflowTemplateStrategy),
+        "ClusterWorkflowTemplate" => Box::new(crate::workflows::ClusterWorkflowTemplateStrategy),
+        "CronWorkflow" => Box::new(crate::workflows::CronWorkflowStrategy),
+        "EventBus" => Box::new(crate::events::EventBusStrategy),
+        "EventSource" => Box::new(crate::events::EventSourceStrategy),
+        "Sensor" => Box::new(crate::events::SensorStrategy),
+        _ => Box::new(GenericStrategy),
+    }
 }

@@ -49,7 +49,15 @@ fn rollout(name: &str) -> Value {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "Rollout",
         "metadata": {"name": name, "namespace": "default"},
-        "spec": {"replicas": 2, "strategy": {"canary": {"steps": [{"setWeight": 20}]}}},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}
+            },
+            "strategy": {"canary": {"steps": [{"setWeight": 20}]}}
+        },
         "status": {"phase": "Healthy"}
     })
 }

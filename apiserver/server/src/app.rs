@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use argo_apiserver_registry::{Registry, RegistryOptions};
+use argo_apiserver_registry::actions::ActionSettings;
+use argo_apiserver_registry::{Clock, Registry, RegistryOptions, SystemClock};
 use argo_apiserver_storage::Store;
 use argo_apiserver_storage::embedded::{EmbeddedOptions, EmbeddedStore};
 use argo_apiserver_storage::etcd::{EtcdOptions, EtcdStore, EtcdTls};
@@ -22,8 +23,11 @@ use crate::auth::{Auth, Authenticator, Authorizer};
 use crate::handlers::discovery::VersionInfo;
 use crate::handlers::health::{self, HealthChecks};
 use crate::metrics::Metrics;
-use crate::options::{ServeOptions, StorageBackend};
+use crate::options::{ServeOptions, StorageBackend, TrackingMethodArg};
 use crate::router::Router;
+use argo_webhooks::index::PolicyIndex;
+use argo_webhooks::review::{WebhookConfig, Webhooks};
+use argo_webhooks::tracking::TrackingMethod;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -141,7 +145,57 @@ pub async fn serve(
     let tls = crate::tls::server_config(&cert_file, &key_file)?;
 
     let store = open_store(&opts).await?;
-    let registry = Registry::new(store.clone(), RegistryOptions::default());
+    let clock: Arc<dyn Clock> = match &opts.argo.testing_clock_file {
+        Some(path) => Arc::new(FileClock(path.clone())),
+        None => Arc::new(SystemClock),
+    };
+    let registry = Registry::new(
+        store.clone(),
+        RegistryOptions {
+            clock: clock.clone(),
+            ..Default::default()
+        },
+    );
+    let argo = &opts.argo;
+    let index = Arc::new(PolicyIndex::new(&argo.argocd_namespace));
+    argo_apiserver_registry::policy::feed_index(&registry, index.clone());
+    argo_apiserver_registry::cd::install(
+        &registry,
+        index.clone(),
+        &argo.argocd_namespace,
+        clock.clone(),
+    );
+    let webhooks = Arc::new(Webhooks::new(
+        index,
+        WebhookConfig {
+            control_plane_namespace: argo.argocd_namespace.clone(),
+            exempt_subjects: if argo.exempt_subjects.is_empty() {
+                WebhookConfig::default_exempt_subjects(&argo.argocd_namespace)
+            } else {
+                argo.exempt_subjects.clone()
+            },
+            exempt_groups: argo.exempt_groups.clone(),
+            tracking_method: match argo.tracking_method {
+                TrackingMethodArg::Annotation => TrackingMethod::Annotation,
+                TrackingMethodArg::Label => TrackingMethod::Label,
+                TrackingMethodArg::AnnotationAndLabel => TrackingMethod::AnnotationAndLabel,
+            },
+            instance_label_key: argo.instance_label_key.clone(),
+        },
+        {
+            let clock = clock.clone();
+            Arc::new(move || clock.now())
+        },
+    ));
+    let webhook_addr = SocketAddr::new(opts.bind_address, argo.webhook_port);
+    let webhook_listener =
+        TcpListener::bind(webhook_addr)
+            .await
+            .map_err(|source| ServeError::Listen {
+                addr: webhook_addr,
+                source,
+            })?;
+    let webhook_local = webhook_listener.local_addr().unwrap_or(webhook_addr);
 
     let addr = SocketAddr::new(opts.bind_address, opts.secure_port);
     let listener = TcpListener::bind(addr)
@@ -197,6 +251,17 @@ pub async fn serve(
             }
         }));
     }
+    let default_project = Arc::new(AtomicBool::new(false));
+    {
+        let done = default_project.clone();
+        checks.add_readyz_check(health::check("default-project", move || {
+            if done.load(Ordering::Relaxed) {
+                Ok(())
+            } else {
+                Err("the default AppProject is not created yet".into())
+            }
+        }));
+    }
     {
         let rx = shutdown_rx.clone();
         checks.add_readyz_check(health::check("shutdown", move || {
@@ -216,12 +281,32 @@ pub async fn serve(
         openapi_v2_protobuf: std::sync::OnceLock::new(),
         shutdown: shutdown_rx.clone(),
         bookmark_interval: bookmark_interval(),
+        action_settings: ActionSettings {
+            control_plane_namespace: argo.argocd_namespace.clone(),
+            require_override_for_revision_sync: argo.require_override_for_revision_sync,
+            enforce_rollback_permission: argo.enforce_rollback_permission,
+        },
+        clock,
+        webhooks: Some(webhooks.clone()),
+        limits: crate::limits::Limits::new(opts.limits.settings()),
     });
 
     router.warm_up();
     spawn_object_counter(router.clone(), shutdown_rx.clone());
+    spawn_default_project(
+        router.clone(),
+        argo.argocd_namespace.clone(),
+        default_project,
+    );
+    tokio::spawn(crate::webhook_server::serve(
+        webhook_listener,
+        tls.config.clone(),
+        webhooks,
+        shutdown_rx.clone(),
+    ));
     tracing::info!(
         address = %local,
+        webhook_address = %webhook_local,
         kubeconfig = %kubeconfig.display(),
         storage = ?opts.storage,
         "serving"
@@ -353,6 +438,63 @@ fn bookmark_interval() -> Duration {
         .and_then(|v| v.parse().ok())
         .map(Duration::from_millis)
         .unwrap_or(Duration::from_secs(60))
+}
+
+/// "Now" read from a file when it holds an RFC 3339 time (tests move it to a sync window's
+/// edges); the machine's clock otherwise.
+struct FileClock(PathBuf);
+
+impl Clock for FileClock {
+    fn now(&self) -> jiff::Timestamp {
+        std::fs::read_to_string(&self.0)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or_else(jiff::Timestamp::now)
+    }
+}
+
+/// Upstream's API server creates the `default` project on start when it is missing; so does
+/// this one, once the caches are loaded (retrying while storage is unavailable).
+fn spawn_default_project(router: Arc<Router>, namespace: String, done: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        let Some(projects) = router.registry.kind("appprojects") else {
+            return;
+        };
+        let spec = serde_json::to_value(argo_webhooks::project::default_project_spec())
+            .unwrap_or_default();
+        let project = serde_json::json!({
+            "apiVersion": argo_openapi::catalog::API_VERSION,
+            "kind": "AppProject",
+            "metadata": {"name": argo_webhooks::project::DEFAULT_PROJECT, "namespace": namespace},
+            "spec": spec,
+        });
+        for attempt in 0u32.. {
+            if *router.shutdown.borrow() {
+                return;
+            }
+            let opts = argo_apiserver_core::params::WriteOptions::default();
+            match projects
+                .create(Some(&namespace), project.clone(), &opts)
+                .await
+            {
+                Ok(_) => {
+                    tracing::info!(%namespace, "created the default AppProject");
+                    done.store(true, Ordering::Relaxed);
+                    return;
+                }
+                Err(e) if e.code() == 409 => {
+                    done.store(true, Ordering::Relaxed);
+                    return;
+                }
+                Err(e) => {
+                    if attempt % 10 == 0 {
+                        tracing::warn!(error = %e.status.message, "cannot create the default AppProject yet; retrying");
+                    }
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        }
+    });
 }
 
 /// Keeps the storage health check current without a storage call per probe.

@@ -106,6 +106,52 @@ pub struct Auth {
     pub authorizer: Arc<Authorizer>,
 }
 
+/// The authorizer asked about one user, for the action subresources' own questions (may this
+/// user `get` the Application? `override` it?). Argo CD's actions without a Kubernetes verb are
+/// asked as custom verbs, which Kubernetes RBAC rules accept (`verbs: ["override"]`).
+pub struct UserAccess<'a> {
+    pub authorizer: &'a Authorizer,
+    pub user: &'a UserInfo,
+}
+
+#[async_trait::async_trait]
+impl argo_apiserver_registry::actions::AccessReview for UserAccess<'_> {
+    async fn allowed(
+        &self,
+        verb: &str,
+        resource: &str,
+        subresource: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<bool, ApiError> {
+        let mut parts = vec![resource.to_string()];
+        if !name.is_empty() {
+            parts.push(name.to_string());
+        }
+        if !subresource.is_empty() {
+            parts.push(subresource.to_string());
+        }
+        let info = RequestInfo {
+            is_resource_request: true,
+            path: String::new(),
+            verb: verb.to_string(),
+            api_prefix: "apis".into(),
+            api_group: argo_openapi::catalog::GROUP.into(),
+            api_version: argo_openapi::catalog::VERSION.into(),
+            namespace: namespace.to_string(),
+            resource: resource.to_string(),
+            subresource: subresource.to_string(),
+            name: name.to_string(),
+            parts,
+        };
+        match self.authorizer.authorize(self.user, &info).await {
+            Ok(Decision::Allow) => Ok(true),
+            Ok(_) => Ok(false),
+            Err(e) => Err(ApiError::internal(e)),
+        }
+    }
+}
+
 /// `applications.argoproj.io "x" is forbidden: User "u" cannot get resource "applications" in
 /// API group "argoproj.io" in the namespace "ns"`, with the authorizer's reason appended as
 /// `: <reason>`; for other paths `forbidden: User "u" cannot get path "/x"`.

@@ -1,5 +1,6 @@
-//! Request bodies: read with kube's 3 MiB limit, decoded from JSON or YAML, with duplicate
-//! fields found (kube reports them as `duplicate field "spec.x"` for fieldValidation).
+//! Request bodies: read with kube's 3 MiB limit, decoded from JSON or YAML with a nesting
+//! depth limit, with duplicate fields found (kube reports them as `duplicate field "spec.x"` for
+//! fieldValidation).
 
 use std::collections::HashSet;
 use std::fmt;
@@ -14,12 +15,24 @@ use serde_json::Value;
 /// kube-apiserver's MaxRequestBodyBytes.
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
 
+use argo_apiserver_core::depth::too_deep;
+pub use argo_apiserver_core::depth::{MAX_NESTING_DEPTH, depth};
+
 /// Past the limit, a body is still drained up to this much before answering, so the client
 /// (an HTTP/2 client in particular) is done sending and reads the 413 instead of a reset stream.
 const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Reads the whole body, refusing more than [`MAX_BODY_BYTES`] with 413.
 pub async fn read_limited<B>(body: B) -> Result<Bytes, ApiError>
+where
+    B: hyper::body::Body<Data = Bytes>,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    read_limited_to(body, MAX_BODY_BYTES).await
+}
+
+/// Reads the whole body, refusing more than `limit` bytes with 413.
+pub async fn read_limited_to<B>(body: B, limit: usize) -> Result<Bytes, ApiError>
 where
     B: hyper::body::Body<Data = Bytes>,
     B::Error: std::error::Error + Send + Sync + 'static,
@@ -32,15 +45,15 @@ where
             .map_err(|e| ApiError::bad_request(format!("error reading the request body: {e}")))?;
         if let Ok(data) = frame.into_data() {
             total += data.len();
-            if total <= MAX_BODY_BYTES {
+            if total <= limit {
                 buf.extend_from_slice(&data);
             } else if total > DRAIN_LIMIT {
                 break;
             }
         }
     }
-    if total > MAX_BODY_BYTES {
-        return Err(ApiError::request_entity_too_large(MAX_BODY_BYTES));
+    if total > limit {
+        return Err(ApiError::request_entity_too_large(limit));
     }
     Ok(buf.freeze())
 }
@@ -61,6 +74,10 @@ pub fn decode(content_type: Option<&str>, body: &[u8], kind: &str) -> Result<Dec
     };
     match format {
         Format::Json => {
+            // Checked before decoding, so any depth gets the same answer.
+            if json_depth_exceeds(body, MAX_NESTING_DEPTH) {
+                return Err(cannot(&too_deep()));
+            }
             let mut de = serde_json::Deserializer::from_slice(body);
             let mut duplicates = Vec::new();
             let value = Walk {
@@ -73,8 +90,19 @@ pub fn decode(content_type: Option<&str>, body: &[u8], kind: &str) -> Result<Dec
             Ok(Decoded { value, duplicates })
         }
         Format::Yaml => {
-            let yaml: serde_yaml::Value = serde_yaml::from_slice(body).map_err(|e| cannot(&e))?;
+            // serde_yaml stops at its own recursion limit (without recursing further); the
+            // decoded value is then held to the same limit as JSON.
+            let yaml: serde_yaml::Value = serde_yaml::from_slice(body).map_err(|e| {
+                if e.to_string().starts_with("recursion limit exceeded") {
+                    cannot(&too_deep())
+                } else {
+                    cannot(&e)
+                }
+            })?;
             let value = serde_json::to_value(yaml).map_err(|e| cannot(&e))?;
+            if depth(&value) > MAX_NESTING_DEPTH {
+                return Err(cannot(&too_deep()));
+            }
             // serde_yaml refuses duplicate keys itself.
             Ok(Decoded {
                 value,
@@ -82,6 +110,38 @@ pub fn decode(content_type: Option<&str>, body: &[u8], kind: &str) -> Result<Dec
             })
         }
     }
+}
+
+/// Whether JSON text nests arrays and objects deeper than `limit` (a scan, no recursion; the
+/// text need not be valid: the decoder judges the rest).
+pub fn json_depth_exceeds(text: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &c in text {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Decodes into a `serde_json::Value` while recording duplicate keys with their field path.
@@ -200,5 +260,42 @@ mod tests {
         assert_eq!(e.code(), 400);
         let ok = decode(Some("application/yaml"), b"a: 1\nb: [x]\n", "Application").unwrap();
         assert_eq!(ok.value["b"][0], "x");
+    }
+
+    fn nested(n: usize) -> String {
+        format!("{}{}", "[".repeat(n), "]".repeat(n))
+    }
+
+    #[test]
+    fn nesting_is_limited_in_json_and_yaml() {
+        let deep_message = "Application in version \"v1alpha1\" cannot be handled as a Application: exceeded max depth of 100";
+        let ok = decode(
+            Some("application/json"),
+            nested(100).as_bytes(),
+            "Application",
+        )
+        .unwrap();
+        assert_eq!(depth(&ok.value), 100);
+        for n in [101, 127, 128, 100_000] {
+            for ct in ["application/json", "application/yaml"] {
+                let e = decode(Some(ct), nested(n).as_bytes(), "Application")
+                    .err()
+                    .unwrap_or_else(|| panic!("{ct} at depth {n} was accepted"));
+                assert_eq!(e.code(), 400);
+                assert_eq!(e.status.message, deep_message, "{ct} at depth {n}");
+            }
+        }
+        // YAML block sequences nest two bytes a level.
+        let block = format!("{}x\n", "- ".repeat(100_000));
+        let e = decode(Some("application/yaml"), block.as_bytes(), "Application")
+            .err()
+            .unwrap();
+        assert_eq!(e.status.message, deep_message);
+        let block = format!("{}x\n", "- ".repeat(100));
+        decode(Some("application/yaml"), block.as_bytes(), "Application").unwrap();
+        // Brackets inside strings are text.
+        let s = format!("{{\"a\":\"{}\\\"{}\"}}", "[".repeat(500), "{".repeat(500));
+        let d = decode(Some("application/json"), s.as_bytes(), "Application").unwrap();
+        assert_eq!(depth(&d.value), 1);
     }
 }

@@ -474,8 +474,13 @@ fn parse_vm_rss(status: &str) -> Option<u64> {
 }
 
 /// `GET /metrics`.
-pub fn handle(metrics: &Metrics) -> Response<Body> {
-    respond(StatusCode::OK, CONTENT_TYPE, metrics.render())
+/// `/metrics`: the server's own families, then any extra (the webhooks' decision counters).
+pub fn handle(metrics: &Metrics, extra: Option<String>) -> Response<Body> {
+    let mut text = metrics.render();
+    if let Some(extra) = extra {
+        text.push_str(&extra);
+    }
+    respond(StatusCode::OK, CONTENT_TYPE, text)
 }
 
 #[cfg(test)]
@@ -674,7 +679,7 @@ mod tests {
 
     #[test]
     fn handler_content_type() {
-        let r = handle(&Metrics::new());
+        let r = handle(&Metrics::new(), None);
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(
             r.headers()[crate::http::header::CONTENT_TYPE],

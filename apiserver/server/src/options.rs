@@ -59,6 +59,87 @@ pub struct ServeOptions {
     /// Seconds to let requests finish after SIGTERM before closing connections.
     #[arg(long, default_value_t = 10)]
     pub shutdown_grace_seconds: u64,
+    #[command(flatten)]
+    pub argo: ArgoOptions,
+    #[command(flatten)]
+    pub limits: LimitOptions,
+}
+
+/// Limits that protect the server from its clients (0 disables one, as for kube's flags).
+#[derive(Clone, Debug, clap::Args)]
+pub struct LimitOptions {
+    /// The most non-mutating requests (get, list) served at once; past it a request gets 429
+    /// with `Retry-After: 1`, as kube's. Watches and health checks are not counted, and
+    /// system:masters is always served. 0: no limit.
+    #[arg(long, default_value_t = 400)]
+    pub max_requests_inflight: usize,
+    /// The most mutating requests (create, update, patch, delete, actions) served at once, the
+    /// same way. 0: no limit.
+    #[arg(long, default_value_t = 200)]
+    pub max_mutating_requests_inflight: usize,
+    /// The most watches one user (by authenticated name) may have open at once; past it a watch
+    /// gets a 429 Status with `Retry-After: 1`. A user's share comes back when a watch ends.
+    /// kube-apiserver has no such limit. 0: no limit.
+    #[arg(long, default_value_t = 1000)]
+    pub max_watches_per_user: usize,
+}
+
+impl LimitOptions {
+    pub fn settings(&self) -> crate::limits::LimitSettings {
+        crate::limits::LimitSettings {
+            max_requests_inflight: self.max_requests_inflight,
+            max_mutating_requests_inflight: self.max_mutating_requests_inflight,
+            max_watches_per_user: self.max_watches_per_user,
+        }
+    }
+}
+
+/// Argo's own settings: where Argo CD's control plane lives, the admission webhooks, and the
+/// switches upstream keeps in `argocd-cm` / `argocd-rbac-cm`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ArgoOptions {
+    /// Argo CD's control-plane namespace: the only namespace whose AppProjects are used, and
+    /// where the `default` project is created on first start.
+    #[arg(long, default_value = "argocd")]
+    pub argocd_namespace: String,
+    /// The port to serve the admission webhooks (AdmissionReview v1, `/validate`, `/mutate`) on,
+    /// with the same certificate (0 picks a free one, printed at start).
+    #[arg(long, default_value_t = 8444)]
+    pub webhook_port: u16,
+    /// Users the webhooks let change objects that Applications and Rollouts manage, repeatable.
+    /// Unset: the Argo CD application controller (in --argocd-namespace), the Argo Rollouts
+    /// controller, and kube's garbage collector and namespace controller (which must be able to
+    /// cascade deletes).
+    #[arg(long = "exempt-subject", value_delimiter = ',')]
+    pub exempt_subjects: Vec<String>,
+    /// Groups whose members are exempt the same way, repeatable.
+    #[arg(long = "exempt-group", value_delimiter = ',')]
+    pub exempt_groups: Vec<String>,
+    /// How Argo CD tracks the objects it manages (`argocd-cm` application.resourceTrackingMethod).
+    #[arg(long, value_enum, default_value = "annotation")]
+    pub tracking_method: TrackingMethodArg,
+    /// The instance label key (`argocd-cm` application.instanceLabelKey).
+    #[arg(long, default_value = "app.kubernetes.io/instance")]
+    pub instance_label_key: String,
+    /// Syncing to a revision other than the spec's needs the `override` permission.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub require_override_for_revision_sync: bool,
+    /// Rollback needs the `rollback` permission rather than `sync`
+    /// (`server.rbac.rollback.enforce.enable`).
+    #[arg(long)]
+    pub enforce_rollback_permission: bool,
+    /// Testing only: read "now" (an RFC 3339 time) from this file when it exists, so sync
+    /// windows can be tested at their edges.
+    #[arg(long, hide = true)]
+    pub testing_clock_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrackingMethodArg {
+    Annotation,
+    Label,
+    #[value(name = "annotation+label")]
+    AnnotationAndLabel,
 }
 
 /// Delegated authentication and authorization, with kube's flag names and defaults.

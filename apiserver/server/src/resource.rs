@@ -21,6 +21,7 @@ use hyper::body::Incoming;
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::auth::{Authorizer, UserAccess, UserInfo};
 use crate::body::{decode, read_limited};
 use crate::http::{
     Body, HeaderValue, Method, Request, Response, StatusCode, error_response, header, header_str,
@@ -42,6 +43,8 @@ struct Ctx<'a> {
     query: Query,
     accept: Option<String>,
     pretty: bool,
+    /// For `managerOrUserAgent`.
+    user_agent: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -61,9 +64,43 @@ impl Ctx<'_> {
     }
 }
 
-/// Serves one resource request (already authenticated and authorized).
-pub async fn handle(router: &Router, info: &RequestInfo, req: Request<Incoming>) -> Response<Body> {
-    match dispatch(router, info, req).await {
+/// Who is asking, and what the cluster's authorizer said about this very request.
+pub struct Caller<'a> {
+    pub user: &'a UserInfo,
+    pub authorizer: &'a Authorizer,
+    /// False only for Application actions, which the project's roles may still allow.
+    pub allowed: bool,
+}
+
+/// Requests that reach the handler even when the cluster's authorizer said no: Application
+/// actions, which an AppProject role may allow (the handler decides, denying by default).
+pub fn project_authorized(info: &RequestInfo) -> bool {
+    info.is_resource_request
+        && info.api_group == GROUP
+        && info.resource == "applications"
+        && info.verb == "create"
+        && !info.name.is_empty()
+        && argo_openapi::CATALOG
+            .iter()
+            .find(|d| d.plural == "applications")
+            .is_some_and(|d| d.action(&info.subresource).is_some())
+}
+
+/// Serves one resource request (already authenticated; authorized, or see [`project_authorized`]).
+pub async fn handle(
+    router: &Router,
+    info: &RequestInfo,
+    req: Request<Incoming>,
+    user: &UserInfo,
+    authorizer: &Authorizer,
+    allowed: bool,
+) -> Response<Body> {
+    let caller = Caller {
+        user,
+        authorizer,
+        allowed,
+    };
+    match dispatch(router, info, req, &caller).await {
         Ok(r) => r,
         Err(e) => error_response(&e),
     }
@@ -73,6 +110,7 @@ async fn dispatch(
     router: &Router,
     info: &RequestInfo,
     req: Request<Incoming>,
+    caller: &Caller<'_>,
 ) -> Result<Response<Body>, ApiError> {
     if info.api_prefix == "api"
         && info.api_version == "v1"
@@ -110,6 +148,7 @@ async fn dispatch(
         query,
         accept,
         pretty,
+        user_agent: user_agent.map(str::to_string),
     };
     let sub = info.subresource.as_str();
     let method = parts.method.clone();
@@ -142,6 +181,9 @@ async fn dispatch(
         },
         ("scale", verb) if def.scale.is_some() => {
             scale(&ctx, verb, content_type.as_deref(), &body).await
+        }
+        (action, "create") if !info.name.is_empty() && def.action(action).is_some() => {
+            run_action(&ctx, caller, content_type.as_deref(), &body).await
         }
         (s, verb) if s.is_empty() || def.subresources().any(|x| x == s) => {
             Err(ApiError::method_not_supported(ctx.gr(), verb))
@@ -379,6 +421,11 @@ fn duplicate_handling(
     }
 }
 
+/// The manager a write is recorded under: kube's `managerOrUserAgent`.
+fn manager(ctx: &Ctx<'_>, field_manager: Option<&str>) -> Option<String> {
+    argo_apiserver_core::params::manager_or_user_agent(field_manager, ctx.user_agent.as_deref())
+}
+
 fn write_response(
     ctx: &Ctx<'_>,
     result: WriteResult,
@@ -398,7 +445,8 @@ async fn create(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<Response<Body>, ApiError> {
-    let opts = WriteOptions::parse_create(&ctx.query)?;
+    let mut opts = WriteOptions::parse_create(&ctx.query)?;
+    opts.field_manager = manager(ctx, opts.field_manager.as_deref());
     ctx.object_output()?;
     let (obj, dups) = decoded(ctx, content_type, body)?;
     let warnings = duplicate_handling(ctx, opts.field_validation, &dups)?;
@@ -412,7 +460,8 @@ async fn update(
     body: &[u8],
     sub: Subresource,
 ) -> Result<Response<Body>, ApiError> {
-    let opts = WriteOptions::parse_update(&ctx.query)?;
+    let mut opts = WriteOptions::parse_update(&ctx.query)?;
+    opts.field_manager = manager(ctx, opts.field_manager.as_deref());
     ctx.object_output()?;
     let (obj, dups) = decoded(ctx, content_type, body)?;
     let warnings = duplicate_handling(ctx, opts.field_validation, &dups)?;
@@ -430,7 +479,9 @@ async fn patch(
     sub: Subresource,
 ) -> Result<Response<Body>, ApiError> {
     let patch_type = PatchType::from_content_type(content_type)?;
-    let opts = PatchOptions::parse(&ctx.query, patch_type)?;
+    let mut opts = PatchOptions::parse(&ctx.query, patch_type)?;
+    // Apply names its manager (required); other patches fall back to the User-Agent.
+    opts.field_manager = manager(ctx, opts.field_manager.as_deref());
     ctx.object_output()?;
     let result = ctx
         .kind
@@ -499,13 +550,15 @@ async fn scale(
     let scale = match verb {
         "get" => ctx.kind.get_scale(ns, name).await?,
         "update" => {
-            let opts = WriteOptions::parse_update(&ctx.query)?;
+            let mut opts = WriteOptions::parse_update(&ctx.query)?;
+            opts.field_manager = manager(ctx, opts.field_manager.as_deref());
             let d = decode(content_type, body, "Scale")?;
             ctx.kind.update_scale(ns, name, d.value, &opts).await?
         }
         "patch" => {
             let patch_type = PatchType::from_content_type(content_type)?;
-            let opts = PatchOptions::parse(&ctx.query, patch_type)?;
+            let mut opts = PatchOptions::parse(&ctx.query, patch_type)?;
+            opts.field_manager = manager(ctx, opts.field_manager.as_deref());
             ctx.kind
                 .patch_scale(ns, name, patch_type, body, &opts)
                 .await?
@@ -521,4 +574,55 @@ async fn scale(
             Ok(respond(StatusCode::OK, crate::http::YAML, y))
         }
     }
+}
+
+/// POST on an action subresource: decode the request body (empty is `{}`), run the action as the
+/// caller, answer the resulting object (201 when the action created one, as resubmit does).
+async fn run_action(
+    ctx: &Ctx<'_>,
+    caller: &Caller<'_>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Response<Body>, ApiError> {
+    use argo_apiserver_registry::actions::{self, ActionContext, Actor};
+    let opts = WriteOptions::parse_create(&ctx.query)?;
+    ctx.object_output()?;
+    let request = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Default::default())
+    } else {
+        let action = ctx.def.action(&ctx.info.subresource);
+        decode(content_type, body, action.map_or("", |a| a.request_type))?.value
+    };
+    if !request.is_object() {
+        return Err(ApiError::bad_request(
+            "the request body of an action must be a JSON object",
+        ));
+    }
+    let actor = Actor {
+        username: caller.user.name.clone(),
+        groups: caller.user.groups.clone(),
+    };
+    let access = UserAccess {
+        authorizer: caller.authorizer,
+        user: caller.user,
+    };
+    let action_ctx = ActionContext {
+        registry: &ctx.router.registry,
+        actor: &actor,
+        request_allowed: caller.allowed,
+        access: &access,
+        clock: ctx.router.clock.as_ref(),
+        settings: &ctx.router.action_settings,
+        dry_run: opts.dry_run,
+    };
+    let result = actions::run(
+        ctx.kind,
+        ctx.namespace(),
+        &ctx.info.name,
+        &ctx.info.subresource,
+        request,
+        &action_ctx,
+    )
+    .await?;
+    write_response(ctx, result, Vec::new())
 }

@@ -33,6 +33,14 @@ pub struct Router {
     pub shutdown: watch::Receiver<bool>,
     /// How often a watch that asked for bookmarks gets one.
     pub bookmark_interval: Duration,
+    /// What the action subresources follow.
+    pub action_settings: argo_apiserver_registry::actions::ActionSettings,
+    /// The server's clock (injectable for tests of sync windows).
+    pub clock: Arc<dyn argo_apiserver_registry::Clock>,
+    /// The admission webhooks, for their decision counters on `/metrics`.
+    pub webhooks: Option<Arc<argo_webhooks::review::Webhooks>>,
+    /// In-flight requests and open watches per user.
+    pub limits: crate::limits::Limits,
 }
 
 impl Router {
@@ -98,23 +106,39 @@ pub async fn route(
     // No handler may see the credentials or a client-supplied identity.
     auth.authenticator.strip_identity_headers(req.headers_mut());
 
-    let response = match auth.authorizer.authorize(&user, &info).await {
-        Err(e) => {
-            // kube's authorization filter: a failed check is a plain-text 500, never a pass.
-            tracing::warn!(error = %e, %path, "authorization failed");
-            crate::http::respond(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "text/plain; charset=utf-8",
-                format!("Internal Server Error: {:?}: {e}\n", req.uri().to_string()),
-            )
+    // kube's max-in-flight filter sits here: after authentication, before authorization. What
+    // the request holds is given back when its response has been sent.
+    let mut held = None;
+    let response = match router.limits.admit(&info, &user) {
+        Err(refused) => refused,
+        Ok(h) => {
+            held = Some(h);
+            match auth.authorizer.authorize(&user, &info).await {
+                Err(e) => {
+                    // kube's authorization filter: a failed check is a plain-text 500, never a pass.
+                    tracing::warn!(error = %e, %path, "authorization failed");
+                    crate::http::respond(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "text/plain; charset=utf-8",
+                        format!("Internal Server Error: {:?}: {e}\n", req.uri().to_string()),
+                    )
+                }
+                // An Application action may still be allowed by the project's roles: the handler
+                // decides, knowing the cluster said no.
+                Ok(Decision::Deny(_) | Decision::NoOpinion(_))
+                    if resource::project_authorized(&info) =>
+                {
+                    resource::handle(&router, &info, req, &user, &auth.authorizer, false).await
+                }
+                Ok(Decision::Deny(reason) | Decision::NoOpinion(reason)) => {
+                    error_response(&forbidden(&user, &info, &reason))
+                }
+                Ok(Decision::Allow) if info.is_resource_request => {
+                    resource::handle(&router, &info, req, &user, &auth.authorizer, true).await
+                }
+                Ok(Decision::Allow) => non_resource(&router, &info, req),
+            }
         }
-        Ok(Decision::Deny(reason) | Decision::NoOpinion(reason)) => {
-            error_response(&forbidden(&user, &info, &reason))
-        }
-        Ok(Decision::Allow) if info.is_resource_request => {
-            resource::handle(&router, &info, req).await
-        }
-        Ok(Decision::Allow) => non_resource(&router, &info, req),
     };
 
     let elapsed = start.elapsed();
@@ -137,7 +161,10 @@ pub async fn route(
         %peer,
         "request"
     );
-    response
+    match held {
+        Some(held) => crate::limits::hold_while_sending(response, held),
+        None => response,
+    }
 }
 
 fn non_resource(router: &Router, info: &RequestInfo, req: Request<Incoming>) -> Response<Body> {
@@ -150,7 +177,13 @@ fn non_resource(router: &Router, info: &RequestInfo, req: Request<Incoming>) -> 
         return health::handle(path, parts.uri.query().unwrap_or(""), &router.health);
     }
     match path {
-        "/metrics" => crate::metrics::handle(&router.metrics),
+        "/metrics" => {
+            let mut extra = router.limits.metrics_text();
+            if let Some(w) = &router.webhooks {
+                extra.push_str(&w.metrics_text());
+            }
+            crate::metrics::handle(&router.metrics, Some(extra))
+        }
         "/version" | "/version/" => discovery::handle_version(&router.version),
         "/api" | "/api/" => discovery::handle_api(&parts),
         "/apis" | "/apis/" => discovery::handle_apis(&parts),

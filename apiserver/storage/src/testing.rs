@@ -5,6 +5,9 @@
 //! directory, and waits until it answers `/health`. The process is killed when the handle is
 //! dropped, and also when the test process exits without dropping it (a handle kept in a
 //! `static`), so no etcd outlives the tests that started it.
+//!
+//! [`EtcdCluster::start`] launches three such processes as one cluster (distinct ports, one data
+//! directory each), for tests that kill the leader or a follower and watch clients fail over.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -31,17 +34,30 @@ pub struct ServerTls {
     pub key_file: PathBuf,
 }
 
-/// One running (or stopped) single-member etcd with its own ports and data directory.
+/// One running (or stopped) etcd with its own ports and data directory: a one-member cluster,
+/// or one member of an [`EtcdCluster`].
 pub struct EtcdProcess {
     child: Option<Child>,
+    /// The member name (`--name`).
+    name: String,
     client_port: u16,
     peer_port: u16,
     /// Plain-HTTP `/health` (and `/metrics`), also when the client port serves TLS.
     metrics_port: u16,
     tls: Option<ServerTls>,
+    /// `--initial-cluster`; None for a cluster of this process alone.
+    initial_cluster: Option<String>,
+    /// `--heartbeat-interval` and `--election-timeout`, in milliseconds.
+    timing: (u32, u32),
     // Holds the data directory and the log; removed on drop.
     dir: tempfile::TempDir,
 }
+
+/// A one-member cluster elects itself after one election timeout: keep it short.
+const SINGLE_TIMING: (u32, u32) = (10, 100);
+/// Several members elect a new leader after a leader dies. etcd's defaults (100 ms, 1 s) leave
+/// room for a loaded machine without spurious elections, and keep failover times realistic.
+const CLUSTER_TIMING: (u32, u32) = (100, 1000);
 
 impl EtcdProcess {
     /// Starts etcd on free ports with an empty data directory and waits until it is healthy.
@@ -60,20 +76,32 @@ impl EtcdProcess {
         // between), so try a few times, each with fresh ports and a fresh directory.
         let mut last_err = io::Error::other("etcd did not start");
         for _ in 0..3 {
-            let mut p = EtcdProcess {
-                child: None,
-                client_port: free_port()?,
-                peer_port: free_port()?,
-                metrics_port: free_port()?,
-                tls: tls.clone(),
-                dir: tempfile::Builder::new().prefix("etcd-test-").tempdir()?,
-            };
+            let mut p = EtcdProcess::new("test", tls.clone(), SINGLE_TIMING)?;
             match p.spawn_and_wait() {
                 Ok(()) => return Ok(p),
                 Err(e) => last_err = e,
             }
         }
         Err(last_err)
+    }
+
+    /// A process not yet started, on fresh free ports with a fresh directory.
+    fn new(name: &str, tls: Option<ServerTls>, timing: (u32, u32)) -> io::Result<EtcdProcess> {
+        Ok(EtcdProcess {
+            child: None,
+            name: name.to_string(),
+            client_port: free_port()?,
+            peer_port: free_port()?,
+            metrics_port: free_port()?,
+            tls,
+            initial_cluster: None,
+            timing,
+            dir: tempfile::Builder::new().prefix("etcd-test-").tempdir()?,
+        })
+    }
+
+    fn peer_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.peer_port)
     }
 
     /// The client URL, e.g. `http://127.0.0.1:40123` (`https://` with TLS).
@@ -129,6 +157,29 @@ impl EtcdProcess {
         Ok(())
     }
 
+    /// Freezes etcd (SIGSTOP): connections are still accepted but nothing answers, as with a
+    /// hung member or a network that drops packets. [`EtcdProcess::resume`] undoes it.
+    pub fn pause(&mut self) -> io::Result<()> {
+        self.signal(libc::SIGSTOP)
+    }
+
+    /// Lets a paused etcd run again (SIGCONT).
+    pub fn resume(&mut self) -> io::Result<()> {
+        self.signal(libc::SIGCONT)
+    }
+
+    fn signal(&mut self, sig: libc::c_int) -> io::Result<()> {
+        let Some(child) = &self.child else {
+            return Err(io::Error::other("etcd is not running"));
+        };
+        let pid = libc::pid_t::try_from(child.id()).map_err(io::Error::other)?;
+        // SAFETY: plain kill(2) on our own child's pid, which has not been reaped yet.
+        if unsafe { libc::kill(pid, sig) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
     /// Starts etcd again on the same ports with the same data directory (stopping it first if
     /// it runs), and waits until it is healthy. Clients keep their endpoint.
     pub fn restart(&mut self) -> io::Result<()> {
@@ -148,20 +199,33 @@ impl EtcdProcess {
     }
 
     fn spawn_and_wait(&mut self) -> io::Result<()> {
+        self.spawn()?;
+        self.wait_healthy(Instant::now() + READY_TIMEOUT)
+    }
+
+    /// Starts the process without waiting: a cluster member is healthy only once a quorum of
+    /// members runs, so a cluster spawns all before it waits for any.
+    fn spawn(&mut self) -> io::Result<()> {
         let client = self.endpoint();
-        let peer = format!("http://127.0.0.1:{}", self.peer_port);
+        let peer = self.peer_url();
+        let initial_cluster = self
+            .initial_cluster
+            .clone()
+            .unwrap_or_else(|| format!("{}={peer}", self.name));
+        let (heartbeat, election) = self.timing;
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.log_path())?;
         let mut cmd = Command::new(etcd_binary());
-        cmd.arg("--name=test")
+        cmd.arg(format!("--name={}", self.name))
             .arg(format!("--data-dir={}", self.data_dir().display()))
             .arg(format!("--listen-client-urls={client}"))
             .arg(format!("--advertise-client-urls={client}"))
             .arg(format!("--listen-peer-urls={peer}"))
             .arg(format!("--initial-advertise-peer-urls={peer}"))
-            .arg(format!("--initial-cluster=test={peer}"))
+            .arg(format!("--initial-cluster={initial_cluster}"))
+            // Ignored once the data directory holds a member: a restart rejoins its cluster.
             .arg("--initial-cluster-state=new")
             .arg(format!(
                 "--listen-metrics-urls=http://127.0.0.1:{}",
@@ -169,9 +233,8 @@ impl EtcdProcess {
             ))
             // Values up to kube's 3 MiB request bodies plus framing must fit in one request.
             .arg("--max-request-bytes=4194304")
-            // A one-member cluster elects itself after one election timeout: keep it short.
-            .arg("--heartbeat-interval=10")
-            .arg("--election-timeout=100")
+            .arg(format!("--heartbeat-interval={heartbeat}"))
+            .arg(format!("--election-timeout={election}"))
             .arg("--logger=zap")
             .arg("--log-outputs=stderr")
             .arg("--log-level=warn")
@@ -187,7 +250,11 @@ impl EtcdProcess {
             .stdout(log.try_clone()?)
             .stderr(log);
         self.child = Some(spawn_tied_to_process(cmd)?);
-        let deadline = Instant::now() + READY_TIMEOUT;
+        Ok(())
+    }
+
+    /// Waits until etcd answers `/health` (which needs a leader), failing early if it exits.
+    fn wait_healthy(&mut self, deadline: Instant) -> io::Result<()> {
         loop {
             if healthy(self.metrics_port) {
                 return Ok(());
@@ -218,6 +285,172 @@ impl Drop for EtcdProcess {
     }
 }
 
+/// A multi-member etcd cluster on 127.0.0.1, each member an [`EtcdProcess`] with its own client,
+/// peer and metrics ports and its own data directory. Members are addressed by index.
+pub struct EtcdCluster {
+    members: Vec<EtcdProcess>,
+}
+
+impl EtcdCluster {
+    /// Starts a three-member cluster and waits until every member is healthy.
+    pub fn start() -> io::Result<EtcdCluster> {
+        Self::start_members(3)
+    }
+
+    /// Starts a cluster of `n` members and waits until every member is healthy.
+    pub fn start_members(n: usize) -> io::Result<EtcdCluster> {
+        // As for one process: free ports may be taken before etcd binds them, so retry.
+        let mut last_err = io::Error::other("etcd cluster did not start");
+        for _ in 0..3 {
+            match Self::try_start(n) {
+                Ok(c) => return Ok(c),
+                Err(e) => last_err = e,
+            }
+        }
+        Err(last_err)
+    }
+
+    fn try_start(n: usize) -> io::Result<EtcdCluster> {
+        let mut members = (0..n)
+            .map(|i| EtcdProcess::new(&format!("member{i}"), None, CLUSTER_TIMING))
+            .collect::<io::Result<Vec<_>>>()?;
+        let initial = members
+            .iter()
+            .map(|m| format!("{}={}", m.name, m.peer_url()))
+            .collect::<Vec<_>>()
+            .join(",");
+        for m in &mut members {
+            m.initial_cluster = Some(initial.clone());
+        }
+        // Dropping `cluster` on an error kills whatever was started.
+        let mut cluster = EtcdCluster { members };
+        for m in &mut cluster.members {
+            m.spawn()?;
+        }
+        cluster.wait_all_healthy()?;
+        Ok(cluster)
+    }
+
+    fn wait_all_healthy(&mut self) -> io::Result<()> {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        for m in self.members.iter_mut().filter(|m| m.child.is_some()) {
+            m.wait_healthy(deadline)?;
+        }
+        Ok(())
+    }
+
+    /// How many members the cluster has (running or not).
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Always false: a cluster has at least one member.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Every member's client URL, in member order (for `--etcd-servers`).
+    pub fn endpoints(&self) -> Vec<String> {
+        self.members.iter().map(EtcdProcess::endpoint).collect()
+    }
+
+    /// One member.
+    pub fn member(&self, i: usize) -> &EtcdProcess {
+        &self.members[i]
+    }
+
+    /// One member, to stop, kill or restart it directly.
+    pub fn member_mut(&mut self, i: usize) -> &mut EtcdProcess {
+        &mut self.members[i]
+    }
+
+    /// Whether member `i` is running.
+    pub fn is_running(&mut self, i: usize) -> bool {
+        self.members[i].is_running()
+    }
+
+    /// Kills member `i` (SIGKILL), as a crash would.
+    pub fn kill(&mut self, i: usize) -> io::Result<()> {
+        self.members[i].kill()
+    }
+
+    /// Stops member `i` cleanly (SIGTERM).
+    pub fn stop(&mut self, i: usize) -> io::Result<()> {
+        self.members[i].stop()
+    }
+
+    /// Stops every member.
+    pub fn stop_all(&mut self) -> io::Result<()> {
+        self.members.iter_mut().try_for_each(EtcdProcess::stop)
+    }
+
+    /// Starts member `i` again on its ports with its data (stopping it first if it runs) and
+    /// waits until it is healthy, which needs a quorum of members running.
+    pub fn restart(&mut self, i: usize) -> io::Result<()> {
+        self.members[i].restart()
+    }
+
+    /// Starts every member that is not running, then waits until all are healthy (a member
+    /// alone cannot become healthy, so they must all be started before any is waited for).
+    pub fn start_stopped(&mut self) -> io::Result<()> {
+        for m in &mut self.members {
+            if !m.is_running() {
+                m.child = None;
+                m.spawn()?;
+            }
+        }
+        self.wait_all_healthy()
+    }
+
+    /// The running member that is the leader now, if one is.
+    pub fn leader(&mut self) -> Option<usize> {
+        (0..self.members.len()).find(|&i| {
+            self.members[i].is_running()
+                && metric(self.members[i].metrics_port, "etcd_server_is_leader") == Some(1.0)
+        })
+    }
+
+    /// Waits until a running member is the leader and returns it.
+    pub fn wait_for_leader(&mut self, limit: Duration) -> io::Result<usize> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(i) = self.leader() {
+                return Ok(i);
+            }
+            if Instant::now() > deadline {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("no etcd leader after {limit:?}:\n{}", self.log_tails()),
+                ));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A running member that is not the leader.
+    pub fn follower(&mut self) -> Option<usize> {
+        let leader = self.leader()?;
+        (0..self.members.len()).find(|&i| i != leader && self.members[i].is_running())
+    }
+
+    /// The tail of every member's log, for test failure messages.
+    pub fn log_tails(&self) -> String {
+        self.members
+            .iter()
+            .map(|m| format!("--- etcd {} ---\n{}", m.name, m.log_tail()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl std::fmt::Debug for EtcdCluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EtcdCluster")
+            .field("endpoints", &self.endpoints())
+            .finish()
+    }
+}
+
 fn etcd_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("ETCD_BIN") {
         return PathBuf::from(p);
@@ -238,19 +471,28 @@ fn free_port() -> io::Result<u16> {
 /// One `GET /health` over plain HTTP/1.0; true when etcd reports itself healthy (which needs a
 /// leader, so writes will succeed).
 fn healthy(port: u16) -> bool {
+    http_get(port, "/health").is_some_and(|body| body.contains("\"health\":\"true\""))
+}
+
+/// One plain HTTP/1.0 GET on 127.0.0.1; the whole response, or None when it cannot be sent.
+fn http_get(port: u16, path: &str) -> Option<String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
-        return false;
-    };
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()?;
     let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(b"GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-        .is_err()
-    {
-        return false;
-    }
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+        .ok()?;
     let mut body = String::new();
     let _ = s.read_to_string(&mut body);
-    body.contains("\"health\":\"true\"")
+    Some(body)
+}
+
+/// One value of an unlabelled metric from `GET /metrics` on the plain-HTTP metrics port.
+fn metric(port: u16, name: &str) -> Option<f64> {
+    let body = http_get(port, "/metrics")?;
+    body.lines().find_map(|line| {
+        let value = line.strip_prefix(name)?.strip_prefix(' ')?;
+        value.trim().parse().ok()
+    })
 }
 
 type SpawnRequest = (Command, mpsc::Sender<io::Result<Child>>);

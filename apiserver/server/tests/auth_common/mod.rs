@@ -55,7 +55,14 @@ impl ApiServer {
             .arg("serve")
             .arg("--data-dir")
             .arg(dir.path().join("data"))
-            .args(["--secure-port", "0", "--shutdown-grace-seconds", "1"])
+            .args([
+                "--secure-port",
+                "0",
+                "--webhook-port",
+                "0",
+                "--shutdown-grace-seconds",
+                "1",
+            ])
             .args(args)
             .stdout(Stdio::from(log.try_clone().expect("log")))
             .stderr(Stdio::from(log))
@@ -126,7 +133,12 @@ pub fn run_to_exit(args: &[String]) -> (bool, String) {
         .arg("serve")
         .arg("--data-dir")
         .arg(dir.path().join("data"))
-        .args(["--secure-port", &free_port().to_string()])
+        .args([
+            "--secure-port",
+            &free_port().to_string(),
+            "--webhook-port",
+            "0",
+        ])
         .args(args)
         .output()
         .expect("run argo-apiserver");

@@ -1,0 +1,5 @@
+//! Strategies of the Argo Rollouts kinds.
+
+pub mod rollout;
+
+pub use rollout::RolloutStrategy;

@@ -1,0 +1,8 @@
+//! Strategies of the Argo Workflows kinds.
+
+pub mod workflow;
+
+pub use workflow::{
+    ClusterWorkflowTemplateStrategy, CronWorkflowStrategy, WorkflowStrategy,
+    WorkflowTemplateStrategy,
+};

@@ -1,0 +1,870 @@
+//! Failures under load, with real processes on 127.0.0.1: two apiserver replicas on a 3-member
+//! etcd cluster while clients write steadily; the etcd leader, then a follower, then a replica
+//! are killed. Every acknowledged write must survive, resourceVersions must never go backwards,
+//! and watchers (informer-style: resume from the last resourceVersion, relist on 410) must end
+//! with exactly the stored state. Each failure's unavailability window is measured and printed
+//! as `UNAVAILABLE <failure> <n> ms ...`; it is reported, not asserted, beyond recovering at all.
+//!
+//! Storage faults: etcd stopped (connections refused) or frozen (nothing answers) makes
+//! `/readyz` fail and writes answer 503/504 promptly, and the server recovers by itself. A
+//! compacted resourceVersion answers 410 Expired, never other data.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use argo_apiserver_storage::Store;
+use argo_apiserver_storage::etcd::{EtcdOptions, EtcdStore};
+use argo_apiserver_storage::testing::EtcdCluster;
+use argo_tests::{Backend, Server, ServerOptions, tail};
+use futures::{StreamExt, TryStreamExt};
+use kube::api::{Api, ListParams, PostParams, VersionMatch, WatchEvent, WatchParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::core::{ApiResource, DynamicObject, GroupVersionKind};
+use kube::{Client, Config};
+use serde_json::json;
+use tokio::runtime::Runtime;
+use tokio::time::timeout;
+
+const NAMESPACE: &str = "argocd";
+const SEQ: &str = "example.com/seq";
+/// Longer than the server's own storage timeouts, so a slow answer is seen rather than cut off.
+const REQUEST_LIMIT: Duration = Duration::from_secs(30);
+/// How long service may take to come back after a failure before the test fails.
+const RECOVERY_LIMIT: Duration = Duration::from_secs(60);
+const WRITERS: usize = 4;
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+/// A replica on `cluster`, its endpoint list rotated by `shift` so that replicas start on
+/// different members.
+fn replica(cluster: &EtcdCluster, shift: usize) -> Server {
+    let mut endpoints = cluster.endpoints();
+    let n = endpoints.len();
+    endpoints.rotate_left(shift % n);
+    Server::start_on_etcd(endpoints, ServerOptions::default())
+}
+
+async fn applications(server: &Server) -> Api<DynamicObject> {
+    let kubeconfig = Kubeconfig::read_from(server.kubeconfig()).expect("read kubeconfig");
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
+        .await
+        .expect("kube config from kubeconfig");
+    // No client-side retries: every failed attempt is seen (and timed) as it happened.
+    config.default_retry = false;
+    let client = Client::try_from(config).expect("kube client");
+    let resource = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("argoproj.io", "v1alpha1", "Application"),
+        "applications",
+    );
+    Api::namespaced_with(client, NAMESPACE, &resource)
+}
+
+fn application(name: &str, seq: u64) -> DynamicObject {
+    serde_json::from_value(json!({
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Application",
+        "metadata": {"name": name, "namespace": NAMESPACE, "annotations": {SEQ: seq.to_string()}},
+        "spec": {
+            "project": "default",
+            "destination": {"server": "https://kubernetes.default.svc", "namespace": "guestbook"},
+            "source": {
+                "repoURL": "https://github.com/argoproj/argocd-example-apps",
+                "path": "guestbook",
+                "targetRevision": "HEAD"
+            }
+        }
+    }))
+    .expect("application object")
+}
+
+fn with_seq(obj: &DynamicObject, seq: u64) -> DynamicObject {
+    let mut obj = obj.clone();
+    obj.metadata
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(SEQ.into(), seq.to_string());
+    obj
+}
+
+fn name(obj: &DynamicObject) -> String {
+    obj.metadata.name.clone().unwrap_or_default()
+}
+
+fn rv(obj: &DynamicObject) -> u64 {
+    let rv = obj.metadata.resource_version.as_deref().unwrap_or_default();
+    rv.parse()
+        .unwrap_or_else(|_| panic!("resourceVersion {rv:?} is not a number"))
+}
+
+fn seq(obj: &DynamicObject) -> u64 {
+    obj.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(SEQ))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
+}
+
+/// The HTTP status of a failed request, or None when no response came (connection refused or
+/// broken, client-side timeout).
+fn status_code(e: &kube::Error) -> Option<u16> {
+    match e {
+        kube::Error::Api(s) => Some(s.code),
+        _ => None,
+    }
+}
+
+/// One write a client got a success answer for.
+#[derive(Clone, Debug)]
+struct Ack {
+    writer: usize,
+    name: String,
+    rv: u64,
+    seq: u64,
+    sent: Instant,
+    acked: Instant,
+}
+
+#[derive(Default)]
+struct Log {
+    acks: Vec<Ack>,
+    /// (writer, when it failed, what): writes whose outcome is unknown.
+    failures: Vec<(usize, Instant, String)>,
+}
+
+/// A client writing steadily: creates (a new name each time, never reused, so a create whose
+/// answer was lost is simply unknown) and optimistic-concurrency updates of its own objects.
+/// It talks to one replica and moves to the next when that one fails to answer, as a client
+/// behind a load balancer would.
+async fn writer(
+    id: usize,
+    apis: Arc<Vec<Api<DynamicObject>>>,
+    log: Arc<Mutex<Log>>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut replica = id % apis.len();
+    // Own objects: the last acknowledged state, or None when a write's outcome is unknown.
+    let mut own: Vec<(String, Option<DynamicObject>)> = Vec::new();
+    let mut seq = 0u64;
+    let mut created = 0;
+    while !stop.load(Ordering::Relaxed) {
+        seq += 1;
+        let api = &apis[replica];
+        let create = own.len() < 3 || seq.is_multiple_of(4);
+        let pick = if create {
+            0
+        } else {
+            (seq as usize) % own.len()
+        };
+        let sent = Instant::now();
+        let result = if create {
+            let name = format!("load-{id}-{created}");
+            created += 1;
+            own.push((name.clone(), None));
+            let pick = own.len() - 1;
+            let r = timeout(
+                REQUEST_LIMIT,
+                api.create(&PostParams::default(), &application(&name, seq)),
+            )
+            .await;
+            (pick, r)
+        } else {
+            let (target, state) = own[pick].clone();
+            let current = match state {
+                Some(obj) => obj,
+                // After an unknown outcome, learn the current state before updating again.
+                None => match timeout(REQUEST_LIMIT, api.get_opt(&target)).await {
+                    Ok(Ok(Some(obj))) => obj,
+                    Ok(Ok(None)) => {
+                        // The create never happened: drop the name.
+                        own.remove(pick);
+                        continue;
+                    }
+                    _ => {
+                        replica = (replica + 1) % apis.len();
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+            };
+            let r = timeout(
+                REQUEST_LIMIT,
+                api.replace(&target, &PostParams::default(), &with_seq(&current, seq)),
+            )
+            .await;
+            (pick, r)
+        };
+        let (pick, r) = result;
+        match r {
+            Ok(Ok(obj)) => {
+                let ack = Ack {
+                    writer: id,
+                    name: name(&obj),
+                    rv: rv(&obj),
+                    seq,
+                    sent,
+                    acked: Instant::now(),
+                };
+                own[pick].1 = Some(obj);
+                log.lock().expect("lock").acks.push(ack);
+            }
+            Ok(Err(e)) => {
+                own[pick].1 = None;
+                let code = status_code(&e);
+                log.lock().expect("lock").failures.push((
+                    id,
+                    Instant::now(),
+                    format!("{code:?} {e}"),
+                ));
+                // A conflict is an answer from a healthy replica; anything else moves on.
+                if code != Some(409) {
+                    replica = (replica + 1) % apis.len();
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+            Err(_) => {
+                own[pick].1 = None;
+                log.lock().expect("lock").failures.push((
+                    id,
+                    Instant::now(),
+                    "client timeout".into(),
+                ));
+                replica = (replica + 1) % apis.len();
+            }
+        }
+        // Paced: the load is steady, and leaves the machine's CPUs to etcd and the replicas.
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// What an informer-style watcher holds: name → (resourceVersion, seq), and what it noticed.
+#[derive(Default)]
+struct WatcherState {
+    objects: BTreeMap<String, (u64, u64)>,
+    violations: Vec<String>,
+    relists: usize,
+    resumes: usize,
+}
+
+/// Lists, then watches from the list's resourceVersion; when a watch breaks it resumes from
+/// the last resourceVersion it saw (on another replica if this one does not answer), and
+/// relists on 410, as client-go's reflector does. Within one list+watch sequence every
+/// resourceVersion must be greater than the one before.
+async fn watcher(
+    start: usize,
+    apis: Arc<Vec<Api<DynamicObject>>>,
+    state: Arc<Mutex<WatcherState>>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut replica = start % apis.len();
+    let mut last: Option<u64> = None;
+    let next_replica = |r: usize| (r + 1) % apis.len();
+    while !stop.load(Ordering::Relaxed) {
+        let api = &apis[replica];
+        let from = match last {
+            Some(rv) => rv,
+            None => match timeout(REQUEST_LIMIT, api.list(&ListParams::default())).await {
+                Ok(Ok(list)) => {
+                    let at: u64 = list
+                        .metadata
+                        .resource_version
+                        .as_deref()
+                        .unwrap_or("0")
+                        .parse()
+                        .unwrap_or(0);
+                    let mut st = state.lock().expect("lock");
+                    st.objects = list
+                        .items
+                        .iter()
+                        .map(|o| (name(o), (rv(o), seq(o))))
+                        .collect();
+                    st.relists += 1;
+                    last = Some(at);
+                    at
+                }
+                _ => {
+                    replica = next_replica(replica);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let stream = timeout(
+            REQUEST_LIMIT,
+            api.watch(&WatchParams::default().timeout(60), &from.to_string()),
+        )
+        .await;
+        let mut stream = match stream {
+            Ok(Ok(s)) => s.boxed(),
+            Ok(Err(e)) if status_code(&e) == Some(410) => {
+                last = None;
+                continue;
+            }
+            _ => {
+                replica = next_replica(replica);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        state.lock().expect("lock").resumes += 1;
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            let item = match timeout(Duration::from_millis(500), stream.try_next()).await {
+                Err(_) => continue,
+                Ok(item) => item,
+            };
+            let mut st = state.lock().expect("lock");
+            let (obj, deleted) = match item {
+                Ok(Some(WatchEvent::Added(o) | WatchEvent::Modified(o))) => (o, false),
+                Ok(Some(WatchEvent::Deleted(o))) => (o, true),
+                Ok(Some(WatchEvent::Bookmark(b))) => {
+                    if let Ok(at) = b.metadata.resource_version.parse::<u64>() {
+                        if at < from || last.is_some_and(|l| at < l) {
+                            st.violations
+                                .push(format!("bookmark {at} went back from {last:?}"));
+                        }
+                        last = Some(at.max(last.unwrap_or(0)));
+                    }
+                    continue;
+                }
+                Ok(Some(WatchEvent::Error(s))) if s.code == 410 => {
+                    last = None;
+                    break;
+                }
+                Ok(Some(WatchEvent::Error(s))) => {
+                    st.violations.push(format!("watch error event {s:?}"));
+                    break;
+                }
+                // Closed by the server (timeout) or broken (replica died): resume elsewhere
+                // if this replica does not take the next watch.
+                Ok(None) => break,
+                Err(_) => {
+                    replica = next_replica(replica);
+                    break;
+                }
+            };
+            let at = rv(&obj);
+            if last.is_some_and(|l| at <= l) {
+                st.violations.push(format!(
+                    "event for {} at {at} after {last:?} (replica {replica})",
+                    name(&obj)
+                ));
+            }
+            last = Some(at);
+            if deleted {
+                st.objects.remove(&name(&obj));
+            } else {
+                st.objects.insert(name(&obj), (at, seq(&obj)));
+            }
+        }
+    }
+}
+
+/// Waits until every writer has acknowledged `n` writes sent after `since`.
+fn wait_for_acks(log: &Mutex<Log>, since: Instant, n: usize, what: &str) {
+    let deadline = since + RECOVERY_LIMIT;
+    loop {
+        let counts = {
+            let log = log.lock().expect("lock");
+            let mut counts = [0usize; WRITERS];
+            for a in log.acks.iter().filter(|a| a.sent >= since) {
+                counts[a.writer] += 1;
+            }
+            counts
+        };
+        if counts.iter().all(|&c| c >= n) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "writes did not recover within {RECOVERY_LIMIT:?} after {what}: acks per writer {counts:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The unavailability window of a failure at `at`: until the first acknowledged write sent at
+/// or after `at` (any client, and the slowest client). Printed as a parseable line.
+fn report_window(log: &Mutex<Log>, at: Instant, until: Instant, what: &str) {
+    let log = log.lock().expect("lock");
+    let mut first = [None::<Duration>; WRITERS];
+    for a in log.acks.iter().filter(|a| a.sent >= at) {
+        let d = a.acked - at;
+        let f = &mut first[a.writer];
+        if f.is_none_or(|f| d < f) {
+            *f = Some(d);
+        }
+    }
+    let any = first.iter().flatten().min().copied().unwrap_or_default();
+    let worst = first.iter().flatten().max().copied().unwrap_or_default();
+    let failures: Vec<&(usize, Instant, String)> = log
+        .failures
+        .iter()
+        .filter(|(_, t, _)| *t >= at && *t < until)
+        .collect();
+    let failed = failures.len();
+    eprintln!(
+        "UNAVAILABLE {what} {} ms (slowest client {} ms, {failed} writes failed)",
+        any.as_millis(),
+        worst.as_millis()
+    );
+    for (writer, t, what) in failures {
+        let what: String = what.chars().take(160).collect();
+        eprintln!(
+            "  writer {writer} failed at +{} ms: {what}",
+            (*t - at).as_millis()
+        );
+    }
+}
+
+#[test]
+fn kills_under_load_lose_no_acknowledged_write() {
+    let test_start = Instant::now();
+    let mut cluster = EtcdCluster::start().expect("start a 3-member etcd cluster");
+    let a = replica(&cluster, 0);
+    let mut b = replica(&cluster, 1);
+    let rt = runtime();
+    let apis =
+        Arc::new(rt.block_on(async { vec![applications(&a).await, applications(&b).await] }));
+    let log: Arc<Mutex<Log>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    // Watchers outlive the writers: they must catch up with the final state.
+    let stop_watchers = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|id| rt.spawn(writer(id, apis.clone(), log.clone(), stop.clone())))
+        .collect();
+    let watchers: Vec<_> = (0..2)
+        .map(|start| {
+            let state: Arc<Mutex<WatcherState>> = Arc::default();
+            let task = rt.spawn(watcher(
+                start,
+                apis.clone(),
+                state.clone(),
+                stop_watchers.clone(),
+            ));
+            (state, task)
+        })
+        .collect();
+    wait_for_acks(&log, test_start, 10, "start");
+
+    // 1. The etcd leader.
+    let leader = cluster
+        .wait_for_leader(RECOVERY_LIMIT)
+        .expect("an etcd leader");
+    let at = Instant::now();
+    cluster.kill(leader).expect("kill the etcd leader");
+    wait_for_acks(&log, at, 3, "killing the etcd leader");
+    let new_leader = cluster
+        .wait_for_leader(RECOVERY_LIMIT)
+        .expect("a new etcd leader");
+    report_window(&log, at, Instant::now(), "etcd-leader-kill");
+    eprintln!("etcd leader member{leader} killed; member{new_leader} took over");
+    cluster.restart(leader).expect("restart the old leader");
+    wait_for_acks(&log, Instant::now(), 3, "the old leader rejoining");
+
+    // 2. An etcd follower.
+    let follower = cluster.follower().expect("an etcd follower");
+    let at = Instant::now();
+    cluster.kill(follower).expect("kill an etcd follower");
+    wait_for_acks(&log, at, 3, "killing an etcd follower");
+    report_window(&log, at, Instant::now(), "etcd-follower-kill");
+    cluster.restart(follower).expect("restart the follower");
+    wait_for_acks(&log, Instant::now(), 3, "the follower rejoining");
+
+    // 3. An apiserver replica (SIGKILL: no graceful shutdown).
+    let at = Instant::now();
+    b.kill();
+    wait_for_acks(&log, at, 5, "killing an apiserver replica");
+    report_window(&log, at, Instant::now(), "apiserver-replica-kill");
+
+    stop.store(true, Ordering::Relaxed);
+    for w in writers {
+        rt.block_on(w).expect("writer task");
+    }
+
+    // Everything through the surviving replica, with a consistent list.
+    let list = rt
+        .block_on(async { timeout(REQUEST_LIMIT, apis[0].list(&ListParams::default())).await })
+        .expect("list in time")
+        .expect("consistent list on the surviving replica");
+    let list_rv: u64 = list
+        .metadata
+        .resource_version
+        .as_deref()
+        .unwrap_or("0")
+        .parse()
+        .expect("list rv");
+    let stored: BTreeMap<String, (u64, u64)> = list
+        .items
+        .iter()
+        .filter(|o| name(o).starts_with("load-"))
+        .map(|o| (name(o), (rv(o), seq(o))))
+        .collect();
+
+    let log = log.lock().expect("lock");
+    let acks = &log.acks;
+    // Acknowledged writes lost: the object gone, or older than what was acknowledged.
+    let mut lost = Vec::new();
+    for ack in acks {
+        match stored.get(&ack.name) {
+            None => lost.push(format!("{} (acked at rv {}) missing", ack.name, ack.rv)),
+            Some(&(rv, seq)) => {
+                if rv < ack.rv || seq < ack.seq || (rv == ack.rv && seq != ack.seq) {
+                    lost.push(format!(
+                        "{} acked rv {} seq {}, stored rv {rv} seq {seq}",
+                        ack.name, ack.rv, ack.seq
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "ACKNOWLEDGED_WRITES {} LOST {} FAILED {} (unknown outcome)",
+        acks.len(),
+        lost.len(),
+        log.failures.len()
+    );
+    assert!(lost.is_empty(), "acknowledged writes lost: {lost:#?}");
+    assert!(
+        list_rv >= acks.iter().map(|a| a.rv).max().unwrap_or(0),
+        "the list is older than an acknowledged write"
+    );
+
+    // resourceVersions never go backwards: a write acknowledged before another was sent has
+    // the smaller resourceVersion (per client this is its own order).
+    let mut by_ack: Vec<&Ack> = acks.iter().collect();
+    by_ack.sort_by_key(|a| a.acked);
+    let mut by_sent: Vec<&Ack> = acks.iter().collect();
+    by_sent.sort_by_key(|a| a.sent);
+    let (mut i, mut max_before): (usize, Option<&Ack>) = (0, None);
+    for y in by_sent {
+        while i < by_ack.len() && by_ack[i].acked < y.sent {
+            if max_before.is_none_or(|m| by_ack[i].rv > m.rv) {
+                max_before = Some(by_ack[i]);
+            }
+            i += 1;
+        }
+        if let Some(x) = max_before {
+            assert!(
+                x.rv < y.rv,
+                "resourceVersion went back: {} acked at rv {} before {} was sent, which got rv {}",
+                x.name,
+                x.rv,
+                y.name,
+                y.rv
+            );
+        }
+    }
+
+    // The watchers, one of which lost its replica, converge on exactly the stored state.
+    let deadline = Instant::now() + RECOVERY_LIMIT;
+    for (i, (state, _)) in watchers.iter().enumerate() {
+        loop {
+            let (same, relists, resumes) = {
+                let st = state.lock().expect("lock");
+                assert!(
+                    st.violations.is_empty(),
+                    "watcher {i}: {:#?}",
+                    st.violations
+                );
+                let seen: BTreeMap<_, _> = st
+                    .objects
+                    .iter()
+                    .filter(|(n, _)| n.starts_with("load-"))
+                    .map(|(n, v)| (n.clone(), *v))
+                    .collect();
+                (seen == stored, st.relists, st.resumes)
+            };
+            if same {
+                eprintln!("watcher {i}: {relists} lists, {resumes} watches, converged");
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "watcher {i} never converged on the stored state"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    stop_watchers.store(true, Ordering::Relaxed);
+    for (_, task) in watchers {
+        rt.block_on(task).expect("watcher task");
+    }
+    drop(log);
+    eprintln!("kill sequence done in {:?}", test_start.elapsed());
+}
+
+fn readyz_ok(server: &Server) -> bool {
+    server
+        .kubectl("1.33", &["get", "--raw", "/readyz"])
+        .status
+        .success()
+}
+
+fn wait_readyz(server: &Server, want: bool, what: &str) -> Duration {
+    let start = Instant::now();
+    while readyz_ok(server) != want {
+        assert!(
+            start.elapsed() < RECOVERY_LIMIT,
+            "/readyz never became {want} {what}\n{}",
+            tail(&server.log(), 20)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    start.elapsed()
+}
+
+/// A write while etcd cannot serve: a 503 or 504 Status, in bounded time.
+async fn write_refused(api: &Api<DynamicObject>, name: &str) -> (u16, Duration) {
+    let start = Instant::now();
+    let r = timeout(
+        REQUEST_LIMIT,
+        api.create(&PostParams::default(), &application(name, 0)),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("a write hung for {REQUEST_LIMIT:?} while etcd was down"));
+    match r {
+        Err(kube::Error::Api(s)) if s.code == 503 || s.code == 504 => (s.code, start.elapsed()),
+        other => panic!("a write while etcd is down answered {other:?}"),
+    }
+}
+
+/// Retries a create until it succeeds; how long that took.
+async fn write_until_ok(api: &Api<DynamicObject>, name: &str) -> Duration {
+    let start = Instant::now();
+    loop {
+        match timeout(
+            REQUEST_LIMIT,
+            api.create(&PostParams::default(), &application(name, 0)),
+        )
+        .await
+        {
+            Ok(Ok(_)) => return start.elapsed(),
+            // An earlier try may have been applied without its answer arriving.
+            Ok(Err(kube::Error::Api(s))) if s.code == 409 => return start.elapsed(),
+            _ => {}
+        }
+        assert!(start.elapsed() < RECOVERY_LIMIT, "writes did not recover");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[test]
+fn etcd_outage_fails_fast_and_recovers_without_restart() {
+    let mut cluster = EtcdCluster::start().expect("start a 3-member etcd cluster");
+    let server = replica(&cluster, 0);
+    let rt = runtime();
+    let api = rt.block_on(applications(&server));
+    rt.block_on(api.create(&PostParams::default(), &application("before-outage", 0)))
+        .expect("create while etcd is up");
+
+    // Stopped: every member refuses connections.
+    cluster.stop_all().expect("stop every etcd member");
+    let unready = wait_readyz(&server, false, "with etcd stopped");
+    let (code, took) = rt.block_on(write_refused(&api, "during-stop"));
+    eprintln!(
+        "etcd stopped: /readyz failed after {} ms; a write answered {code} in {} ms",
+        unready.as_millis(),
+        took.as_millis()
+    );
+    assert!(
+        took < Duration::from_secs(15),
+        "a write took {took:?} to fail"
+    );
+    let at = Instant::now();
+    cluster.start_stopped().expect("start etcd again");
+    let ready = wait_readyz(&server, true, "after etcd came back");
+    let write = rt.block_on(write_until_ok(&api, "after-stop"));
+    eprintln!(
+        "UNAVAILABLE etcd-all-stopped-restart {} ms (after etcd started: ready in {} ms, write ok in {} ms more)",
+        at.elapsed().as_millis(),
+        ready.as_millis(),
+        write.as_millis()
+    );
+
+    // Frozen: connections open, nothing answers (a hung cluster, or packets dropped).
+    for i in 0..cluster.len() {
+        cluster.member_mut(i).pause().expect("pause an etcd member");
+    }
+    let unready = wait_readyz(&server, false, "with etcd frozen");
+    let (code, took) = rt.block_on(write_refused(&api, "during-freeze"));
+    eprintln!(
+        "etcd frozen: /readyz failed after {} ms; a write answered {code} in {} ms",
+        unready.as_millis(),
+        took.as_millis()
+    );
+    assert!(
+        took < Duration::from_secs(25),
+        "a write took {took:?} to fail"
+    );
+    let at = Instant::now();
+    for i in 0..cluster.len() {
+        cluster
+            .member_mut(i)
+            .resume()
+            .expect("resume an etcd member");
+    }
+    wait_readyz(&server, true, "after etcd was resumed");
+    let write = rt.block_on(write_until_ok(&api, "after-freeze"));
+    eprintln!(
+        "UNAVAILABLE etcd-all-frozen-resume {} ms (write ok {} ms after ready)",
+        at.elapsed().as_millis(),
+        write.as_millis()
+    );
+
+    // Nothing written before or after the outages is missing, and the refused writes left nothing.
+    let names: Vec<String> = rt
+        .block_on(api.list(&ListParams::default()))
+        .expect("list")
+        .items
+        .iter()
+        .map(name)
+        .collect();
+    for want in ["before-outage", "after-stop", "after-freeze"] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "{want} missing from {names:?}"
+        );
+    }
+}
+
+#[test]
+fn compacted_resource_versions_answer_410() {
+    let server = Server::start(Backend::Etcd);
+    let endpoint = server.etcd.as_ref().expect("etcd").endpoint();
+    let rt = runtime();
+    let api = rt.block_on(applications(&server));
+    let first = rt
+        .block_on(api.create(&PostParams::default(), &application("compact-0", 0)))
+        .expect("create");
+    let old = rv(&first);
+    rt.block_on(api.create(&PostParams::default(), &application("compact-1", 1)))
+        .expect("create");
+    // A paginated list begun before the compaction; its continue token pins its revision.
+    let page = rt
+        .block_on(api.list(&ListParams::default().limit(1)))
+        .expect("first page");
+    let token = page.metadata.continue_.clone().expect("a continue token");
+    let mut later = Vec::new();
+    let mut obj = first;
+    for i in 2..6 {
+        obj = rt
+            .block_on(api.replace("compact-0", &PostParams::default(), &with_seq(&obj, i)))
+            .expect("update");
+        later.push((rv(&obj), i));
+    }
+
+    // Compact all history up to now, as kube-apiserver's compactor would.
+    rt.block_on(async {
+        let store = EtcdStore::connect(EtcdOptions {
+            endpoints: vec![endpoint.clone()],
+            ..Default::default()
+        })
+        .await
+        .expect("connect to etcd");
+        let now = store.current_revision().await.expect("current revision");
+        store.compact(now).await.expect("compact");
+        assert!(matches!(store.compacted_revision().await, Ok(c) if c >= now));
+    });
+
+    let expect_gone = |what: &str, r: kube::Result<kube::core::ObjectList<DynamicObject>>| match r {
+        Err(kube::Error::Api(s)) if s.code == 410 => {
+            assert_eq!(s.reason, "Expired", "{what}: {s:?}");
+        }
+        other => panic!("{what}: expected 410 Expired, got {other:?}"),
+    };
+    expect_gone(
+        "list at an exact compacted resourceVersion",
+        rt.block_on(
+            api.list(
+                &ListParams::default()
+                    .at(&old.to_string())
+                    .matching(VersionMatch::Exact),
+            ),
+        ),
+    );
+    let mut next = ListParams::default().limit(1);
+    next.continue_token = Some(token);
+    expect_gone(
+        "continue of a list begun before compaction",
+        rt.block_on(api.list(&next)),
+    );
+
+    // A consistent list still reads the present.
+    let now = rt
+        .block_on(api.list(&ListParams::default()))
+        .expect("consistent list");
+    let c0 = now
+        .items
+        .iter()
+        .find(|o| name(o) == "compact-0")
+        .expect("compact-0");
+    assert_eq!((rv(c0), seq(c0)), *later.last().expect("updates"));
+
+    // Watches: this replica's cache may still hold the history (then it must be exactly the
+    // writes after `old`); a replica started after the compaction holds none of it: 410.
+    let check_watch = |api: &Api<DynamicObject>, must_expire: bool| {
+        rt.block_on(async {
+            let stream = api
+                .watch(&WatchParams::default().timeout(60), &old.to_string())
+                .await;
+            let mut stream = match stream {
+                Err(kube::Error::Api(s)) if s.code == 410 => return "410",
+                Err(e) => panic!("watch from a compacted resourceVersion: {e}"),
+                Ok(s) => s.boxed(),
+            };
+            let mut seen = Vec::new();
+            while seen.len() < later.len() + 1 {
+                let ev = timeout(Duration::from_secs(30), stream.try_next())
+                    .await
+                    .expect("a watch event")
+                    .expect("watch stream")
+                    .expect("watch stream ended");
+                match ev {
+                    WatchEvent::Error(s) if s.code == 410 && seen.is_empty() => return "410",
+                    WatchEvent::Added(o) | WatchEvent::Modified(o) => {
+                        seen.push((name(&o), rv(&o), seq(&o)))
+                    }
+                    WatchEvent::Bookmark(_) => {}
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            assert!(
+                !must_expire,
+                "a replica whose cache starts after the compaction replayed {seen:?}"
+            );
+            // compact-1's creation, then compact-0's updates, in order.
+            assert_eq!(seen[0].0, "compact-1");
+            let updates: Vec<(u64, u64)> = seen[1..].iter().map(|(_, r, s)| (*r, *s)).collect();
+            assert_eq!(updates, later, "replayed history differs");
+            "replayed exactly"
+        })
+    };
+    let first_replica = check_watch(&api, false);
+    let late = Server::start_on_etcd(vec![endpoint], ServerOptions::default());
+    let late_api = rt.block_on(applications(&late));
+    let late_replica = check_watch(&late_api, true);
+    expect_gone(
+        "list at a compacted resourceVersion on the late replica",
+        rt.block_on(
+            late_api.list(
+                &ListParams::default()
+                    .at(&old.to_string())
+                    .matching(VersionMatch::Exact),
+            ),
+        ),
+    );
+    eprintln!(
+        "watch from compacted rv {old}: first replica {first_replica}, late replica {late_replica}"
+    );
+}
