@@ -14,17 +14,15 @@ use serde_json::{Value, json};
 const V: &str = "1.33";
 const APPS: &str = "/apis/argoproj.io/v1alpha1/namespaces/argocd/applications";
 
-/// The cluster's rules: `dev` may read applications and run their actions, `ops` may only read
-/// them; other groups get nothing from the cluster.
+/// The cluster's rules: `dev` may read applications and sync and roll them back (the Argo verbs
+/// on `applications`, as `deploy/` grants them to `edit`), `ops` may only read them; other groups
+/// get nothing from the cluster. Nobody is granted `create` on the subresources: that is only
+/// the gate, which the standalone server leaves open for Application actions.
 const POLICY: &str = r#"
 - group: dev
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, sync, rollback]
   apiGroups: [argoproj.io]
   resources: [applications]
-- group: dev
-  verbs: [create]
-  apiGroups: [argoproj.io]
-  resources: [applications/sync, applications/rollback, applications/terminate]
 - group: ops
   verbs: [get]
   apiGroups: [argoproj.io]

@@ -976,3 +976,45 @@ fn webhook_rules_cover_what_each_policy_decides() {
         );
     }
 }
+
+/// Application actions: kube-apiserver checks `create` on the subresource before forwarding, so
+/// the gate is open to every authenticated user and the permission is Argo CD's verb on
+/// `applications` (or a project role), which `edit` and `admin` carry and `view` does not.
+#[test]
+fn application_actions_are_gated_open_and_granted_by_argo_verbs() {
+    let objs = render("base");
+    let gate = find(&objs, "ClusterRole", "argo-application-actions-gate");
+    for action in ["sync", "rollback", "terminate"] {
+        let sub = format!("applications/{action}");
+        assert!(
+            grants(gate, "argoproj.io", &sub, "create"),
+            "gate lacks {sub}"
+        );
+    }
+    // The gate grants nothing else: no read, no write, no other subresource.
+    assert!(!grants(gate, "argoproj.io", "applications", "get"));
+    assert!(!grants(gate, "argoproj.io", "applications", "sync"));
+    assert!(!grants(gate, "argoproj.io", "rollouts/promote", "create"));
+    let binding = find(&objs, "ClusterRoleBinding", "argo-application-actions-gate");
+    assert_eq!(binding["roleRef"]["name"], "argo-application-actions-gate");
+    assert_eq!(
+        binding["subjects"],
+        serde_json::json!([{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "system:authenticated"}])
+    );
+    let admin = find(&objs, "ClusterRole", "argo-admin");
+    let edit = find(&objs, "ClusterRole", "argo-edit");
+    let view = find(&objs, "ClusterRole", "argo-view");
+    for verb in ["sync", "rollback", "override"] {
+        assert!(
+            grants(admin, "argoproj.io", "applications", verb),
+            "admin {verb}"
+        );
+        assert!(
+            !grants(view, "argoproj.io", "applications", verb),
+            "view {verb}"
+        );
+    }
+    assert!(grants(edit, "argoproj.io", "applications", "sync"));
+    assert!(grants(edit, "argoproj.io", "applications", "rollback"));
+    assert!(!grants(edit, "argoproj.io", "applications", "override"));
+}

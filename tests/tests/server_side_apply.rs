@@ -105,24 +105,76 @@ fn fixtures(server: &Server, v: &str) {
         let text = text.replacen(from, &to, 1);
         let path = write_file(server, &format!("ssa-{tag}-{file}"), &text);
         let path = path.to_string_lossy();
-        for _ in 0..2 {
+        let mut args = vec!["get", short, name.as_str(), "--show-managed-fields"];
+        if !ns.is_empty() {
+            args.extend(["-n", ns]);
+        }
+        let mut versions = Vec::new();
+        for round in 0..2 {
+            if round == 1 {
+                // In a new second: a re-apply that changes nothing must not even move the
+                // managedFields time.
+                next_second();
+            }
             let out = server.kubectl_ok(v, &["apply", "--server-side", "-f", &path]);
             assert_eq!(
                 out.trim(),
                 format!("{resource}/{name} serverside-applied"),
                 "{file}"
             );
+            versions.push(server.kubectl_json(v, &args)["metadata"]["resourceVersion"].clone());
         }
-        let mut args = vec!["get", short, name.as_str(), "--show-managed-fields"];
-        if !ns.is_empty() {
-            args.extend(["-n", ns]);
-        }
+        assert_eq!(
+            versions[0], versions[1],
+            "{file}: re-applying an unchanged manifest writes nothing"
+        );
         let got = server.kubectl_json(v, &args);
         let e = entry(&got, "kubectl", "Apply").unwrap_or_else(|| panic!("{file}: {got}"));
         assert_eq!(e["apiVersion"], "argoproj.io/v1alpha1");
         assert_eq!(e["fieldsType"], "FieldsV1");
         assert!(e["fieldsV1"].pointer("/f:spec").is_some(), "{file}: {e}");
         assert!(e.get("subresource").is_none(), "{file}: {e}");
+    }
+}
+
+/// Sleeps into the next wall-clock second (managedFields times are seconds).
+fn next_second() {
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+}
+
+/// Re-applying manifests whose values the server changes back (`creationTimestamp: null`, as
+/// `kubectl create --dry-run=client -o yaml` prints; an empty project, which admission makes
+/// `default`) writes nothing: same resourceVersion, as kube ignores a change of managedFields
+/// times alone.
+fn noop_reapply(server: &Server, v: &str) {
+    let tag = version_tag(v);
+    let cases = [
+        (
+            format!("noop-ts-{tag}"),
+            "  creationTimestamp: null\n",
+            "project: default",
+        ),
+        (format!("noop-project-{tag}"), "", "project: \"\""),
+    ];
+    for (name, extra, project) in cases {
+        let manifest = app_yaml(&name, "HEAD", extra).replace("project: default", project);
+        let path = write_file(server, &format!("{name}.yaml"), &manifest);
+        let path = path.to_string_lossy();
+        server.kubectl_ok(v, &["apply", "--server-side", "-f", &path]);
+        let first = get_app(server, v, &name);
+        assert_eq!(first["spec"]["project"], "default", "{first}");
+        assert!(
+            first["metadata"]["creationTimestamp"].is_string(),
+            "{first}"
+        );
+        next_second();
+        server.kubectl_ok(v, &["apply", "--server-side", "-f", &path]);
+        let second = get_app(server, v, &name);
+        assert_eq!(
+            second["metadata"]["resourceVersion"], first["metadata"]["resourceVersion"],
+            "{name}: nothing written"
+        );
+        assert_eq!(second, first, "{name}");
     }
 }
 
@@ -368,11 +420,22 @@ fn client_side_to_server_side(server: &Server, v: &str) {
         format!("application.argoproj.io/{name} serverside-applied")
     );
     let after = get_app(server, v, &name);
-    assert_eq!(after["spec"], before["spec"], "the object is unchanged");
-    assert_eq!(after["metadata"]["labels"], before["metadata"]["labels"]);
+    // The whole object is unchanged but for its bookkeeping: managedFields, resourceVersion
+    // and the last-applied annotation kubectl's server-side apply keeps in step.
+    let bookkeeping_aside = |o: &Value| {
+        let mut o = o.clone();
+        let meta = o["metadata"].as_object_mut().expect("metadata");
+        meta.remove("managedFields");
+        meta.remove("resourceVersion");
+        if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+            a.remove("kubectl.kubernetes.io/last-applied-configuration");
+        }
+        o
+    };
     assert_eq!(
-        after["metadata"]["generation"],
-        before["metadata"]["generation"]
+        bookkeeping_aside(&after),
+        bookkeeping_aside(&before),
+        "the object is unchanged"
     );
     assert!(
         entry(&after, "kubectl-client-side-apply", "Update")
@@ -570,5 +633,6 @@ fn server_side_apply_with_kubectl() {
         removal_dry_run_and_diff(&server, v);
         client_side_to_server_side(&server, v);
         survive_other_writes(&server, v);
+        noop_reapply(&server, v);
     }
 }

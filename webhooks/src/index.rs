@@ -107,6 +107,19 @@ pub struct PolicyIndex {
     projects: RwLock<Projects>,
     applications: RwLock<Applications>,
     rollouts: RwLock<Rollouts>,
+    /// One bit per kind whose full contents arrived ([`PolicyIndex::replace_all`]): until all
+    /// have, "not in the index" does not mean "does not exist".
+    loaded: std::sync::atomic::AtomicU8,
+}
+
+impl Indexed {
+    fn bit(self) -> u8 {
+        match self {
+            Indexed::AppProject => 1,
+            Indexed::Application => 2,
+            Indexed::Rollout => 4,
+        }
+    }
 }
 
 fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
@@ -287,7 +300,15 @@ impl PolicyIndex {
             projects: RwLock::default(),
             applications: RwLock::default(),
             rollouts: RwLock::default(),
+            loaded: std::sync::atomic::AtomicU8::new(0),
         }
+    }
+
+    /// True once every kind has been loaded in full at least once. Decisions made before that
+    /// would treat objects not yet read as absent, so callers refuse to decide until then.
+    pub fn is_loaded(&self) -> bool {
+        let all = Indexed::AppProject.bit() | Indexed::Application.bit() | Indexed::Rollout.bit();
+        self.loaded.load(std::sync::atomic::Ordering::Acquire) == all
     }
 
     /// The control-plane namespace.
@@ -361,6 +382,12 @@ impl PolicyIndex {
     /// Replaces every object of `kind` (after a relist). The new maps are built before the lock
     /// is taken, so readers wait only for the swap.
     pub fn replace_all(&self, kind: Indexed, objs: &[Value]) {
+        self.replace_all_kind(kind, objs);
+        self.loaded
+            .fetch_or(kind.bit(), std::sync::atomic::Ordering::Release);
+    }
+
+    fn replace_all_kind(&self, kind: Indexed, objs: &[Value]) {
         match kind {
             Indexed::AppProject => {
                 let mut fresh = Projects::default();
@@ -530,6 +557,22 @@ mod tests {
             "metadata": {"name": name, "namespace": ns},
             "spec": {"workloadRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": deploy, "scaleDown": "onsuccess"},
                 "strategy": {"canary": {"canaryService": services.0, "stableService": services.1}}}})
+    }
+
+    #[test]
+    fn loaded_only_once_every_kind_was_read_in_full() {
+        let idx = PolicyIndex::new("argocd");
+        // Single events do not make a kind complete.
+        idx.upsert(Indexed::Rollout, &rollout("ns", "r", "web", ("c", "s")));
+        assert!(!idx.is_loaded());
+        idx.replace_all(Indexed::AppProject, &[]);
+        idx.replace_all(Indexed::Application, &[]);
+        assert!(!idx.is_loaded());
+        idx.replace_all(Indexed::Rollout, &[]);
+        assert!(idx.is_loaded());
+        // A later relist keeps it loaded.
+        idx.replace_all(Indexed::Application, &[]);
+        assert!(idx.is_loaded());
     }
 
     #[test]

@@ -492,6 +492,17 @@ impl Webhooks {
         {
             return Check::Pass;
         }
+        // The controller finishing an operation that started before the window: upstream's
+        // `syncWindowPreventsSync` lets it run on when the windows allow overrun.
+        if t.exempt
+            && let Some((manual, started)) = running_operation(app)
+            && matches!(
+                can_sync_compiled(&matched, manual, Some(started), now),
+                Ok(SyncVerdict::Allowed)
+            )
+        {
+            return Check::Pass;
+        }
         let (window, until) = blocked;
         let until = match until {
             Some(ts) => format!(" until {ts}"),
@@ -682,4 +693,19 @@ impl Webhooks {
             json!([{"op": op, "path": format!("/metadata/labels/{}", pointer_token(key)), "value": value}]),
         )
     }
+}
+
+/// The Application's running operation: whether a person started it (not auto-sync) and when.
+fn running_operation(app: &Application) -> Option<(bool, jiff::Timestamp)> {
+    let state = app.status.as_ref()?.operation_state.as_ref()?;
+    if state.phase != "Running" {
+        return None;
+    }
+    let automated = state
+        .operation
+        .initiated_by
+        .as_ref()
+        .and_then(|by| by.automated)
+        .unwrap_or(false);
+    Some((!automated, state.started_at.0))
 }

@@ -1110,3 +1110,55 @@ fn pruned_and_full_decoding_decide_alike_on_every_fixture() {
     }
     assert!(seen >= 5);
 }
+
+#[test]
+fn an_operation_started_before_a_deny_window_runs_on_with_sync_overrun() {
+    let (w, clock) = webhooks();
+    let all = fixture("index.json");
+    let nightly_window = |p: &&Value| {
+        p["spec"]["syncWindows"]
+            .as_array()
+            .is_some_and(|ws| ws.iter().any(|x| x["applications"][0] == "nightly"))
+    };
+    let mut project = all["appprojects"]
+        .as_array()
+        .expect("projects")
+        .iter()
+        .find(nightly_window)
+        .expect("the nightly project")
+        .clone();
+    assert_eq!(
+        project["spec"]["syncWindows"][0]["applications"][0],
+        "nightly"
+    );
+    project["spec"]["syncWindows"][0]["syncOverrun"] = json!(true);
+    w.index().upsert(Indexed::AppProject, &project);
+    let mut app = all["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .find(|a| a["metadata"]["name"] == "nightly")
+        .expect("the nightly app")
+        .clone();
+    app["status"] = json!({"operationState": {
+        "phase": "Running",
+        "startedAt": "2025-03-05T21:50:00Z",
+        "operation": {"sync": {}, "initiatedBy": {"automated": true}}
+    }});
+    w.index().upsert(Indexed::Application, &app);
+    clock.set("2025-03-05T22:30:00Z");
+    // The controller finishing the operation that started before the window goes on.
+    assert_allowed(&validate(&w, &nightly_review(CONTROLLER, &[])));
+    // A person is refused as before.
+    assert_denied(&validate(&w, &nightly_review("olga", &["ops"])));
+    // An operation that started inside the window does not overrun it.
+    app["status"]["operationState"]["startedAt"] = json!("2025-03-05T22:10:00Z");
+    w.index().upsert(Indexed::Application, &app);
+    assert_denied(&validate(&w, &nightly_review(CONTROLLER, &[])));
+    // Without syncOverrun, the running operation does not help.
+    app["status"]["operationState"]["startedAt"] = json!("2025-03-05T21:50:00Z");
+    w.index().upsert(Indexed::Application, &app);
+    project["spec"]["syncWindows"][0]["syncOverrun"] = json!(false);
+    w.index().upsert(Indexed::AppProject, &project);
+    assert_denied(&validate(&w, &nightly_review(CONTROLLER, &[])));
+}

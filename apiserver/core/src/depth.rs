@@ -36,7 +36,7 @@ mod tests {
     #[test]
     fn depth_counts_containers() {
         assert_eq!(depth(&serde_json::json!(1)), 0);
-        assert_eq!(depth(&serde_json::json!({"a": [1, {"b": {}}]})), 3);
+        assert_eq!(depth(&serde_json::json!({"a": [1, {"b": {}}]})), 4);
         let mut deep = serde_json::json!(0);
         for _ in 0..10_000 {
             deep = Value::Array(vec![deep]);

@@ -453,16 +453,65 @@ pub fn validate_field_manager(manager: &str) -> Vec<FieldError> {
 }
 
 /// kube's `managerOrUserAgent`: the `fieldManager` given, else the User-Agent up to its first
-/// `/` (`kubectl/v1.33.0 (linux/amd64) …` → `kubectl`). `None` when both are empty.
+/// `/` (`kubectl/v1.33.0 (linux/amd64) …` → `kubectl`), as `prefixFromUserAgent`: without its
+/// unprintable characters and cut, at a character boundary, to 128 bytes. `None` when the
+/// result is empty.
 pub fn manager_or_user_agent(
     field_manager: Option<&str>,
     user_agent: Option<&str>,
 ) -> Option<String> {
-    field_manager
-        .filter(|m| !m.is_empty())
-        .or_else(|| user_agent.and_then(|ua| ua.split('/').next()))
-        .filter(|m| !m.is_empty())
-        .map(str::to_string)
+    if let Some(m) = field_manager.filter(|m| !m.is_empty()) {
+        return Some(m.to_string());
+    }
+    let prefix = user_agent?.split('/').next().unwrap_or("");
+    let mut out = String::new();
+    for c in prefix.chars().filter(|&c| is_print(c)) {
+        if out.len() + c.len_utf8() > FIELD_MANAGER_MAX_LENGTH {
+            break;
+        }
+        out.push(c);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
+/// Without Unicode category tables, what is refused is the other categories' common members:
+/// controls, every other space and separator, the format characters, private use and
+/// noncharacters.
+fn is_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    let u = c as u32;
+    let format = matches!(
+        u,
+        0xAD | 0x600..=0x605
+            | 0x61C
+            | 0x6DD
+            | 0x70F
+            | 0x890..=0x891
+            | 0x8E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    );
+    let private = matches!(u, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
+    let nonchar = matches!(u, 0xFDD0..=0xFDEF) || (u & 0xFFFE) == 0xFFFE;
+    !(format || private || nonchar)
 }
 
 /// `ValidateDryRun`: only `All`. Returns whether dry-run is on.
@@ -1204,6 +1253,34 @@ mod tests {
         );
         assert_eq!(manager_or_user_agent(None, None), None);
         assert_eq!(manager_or_user_agent(None, Some("/x")), None);
+    }
+
+    #[test]
+    fn manager_from_user_agent_drops_unprintables_and_truncates_as_kube() {
+        // prefixFromUserAgent: unprintable runes are skipped (a space is printable).
+        assert_eq!(
+            manager_or_user_agent(None, Some("my\u{7}tool\u{200b} x\u{a0}y\tz/1.0")).as_deref(),
+            Some("mytool xyz")
+        );
+        assert_eq!(manager_or_user_agent(None, Some("\u{1}\u{2}/v1")), None);
+        // Cut to 128 bytes, never inside a character.
+        let long = "a".repeat(200);
+        assert_eq!(
+            manager_or_user_agent(None, Some(&long)).unwrap(),
+            "a".repeat(128)
+        );
+        let multi = format!("{}é", "a".repeat(127));
+        assert_eq!(
+            manager_or_user_agent(None, Some(&multi)).unwrap(),
+            "a".repeat(127)
+        );
+        let unicode = "ü".repeat(100);
+        assert_eq!(
+            manager_or_user_agent(None, Some(&unicode)).unwrap(),
+            "ü".repeat(64)
+        );
+        // A fieldManager is taken as given.
+        assert_eq!(manager_or_user_agent(Some(&long), None).unwrap(), long);
     }
 
     #[test]

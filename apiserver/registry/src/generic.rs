@@ -936,14 +936,6 @@ impl KindStore {
                     }
                 }
                 self.strategy.prepare_for_update(&mut new, &old);
-                // Generation moves when anything outside metadata (and a status subresource) changes.
-                let drop_status = self.def.status_subresource;
-                if object::without_meta(&new, drop_status)
-                    != object::without_meta(&old, drop_status)
-                {
-                    let generation = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
-                    meta_mut(&mut new).insert("generation".into(), json!(generation));
-                }
             }
         }
         if let Some(owner) = owner {
@@ -953,6 +945,17 @@ impl KindStore {
         }
         self.validate_changed(&new, &old)?;
         warnings.extend(self.admit(Operation::Update, &mut new, Some(&old)).await?);
+        if sub != Subresource::Status {
+            // Generation moves when anything outside metadata (and a status subresource)
+            // changes; judged after admission's mutations, as kube's BeforeUpdate follows them.
+            let drop_status = self.def.status_subresource;
+            if object::without_meta(&new, drop_status) != object::without_meta(&old, drop_status) {
+                let generation = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
+                meta_mut(&mut new).insert("generation".into(), json!(generation));
+            }
+        }
+        // As kube's store: a change of managedFields times alone is no change.
+        apply::ignore_managed_fields_timestamps(&mut new, &old);
         warnings.extend(self.strategy.warnings(&new));
 
         let stored_new = object::to_stored(&new)?;
@@ -1241,7 +1244,15 @@ impl KindStore {
                 API_VERSION,
                 &now,
             )
-            .map_err(|e| e.into_api_error(kind, name))?;
+            .map_err(|e| {
+                // Through /scale, conflicts are the Scale's (kube's ScaleHandler).
+                let e = if subresource == Some("scale") {
+                    apply::managed::as_scale_conflicts(e)
+                } else {
+                    e
+                };
+                e.into_api_error(kind, name)
+            })?;
             self.check_type_meta(&new)?;
             let mut warnings = Vec::new();
             self.handle_unknown_fields(&mut new, FieldValidation::Ignore, &mut warnings, "")?;

@@ -74,8 +74,6 @@ impl Clock for FixedClock {
 /// Who asks, with what the cluster allows them, and when.
 struct Caller {
     actor: Actor,
-    /// The cluster's answer to this very request (create on applications/<action>).
-    request_allowed: bool,
     access: TestAccess,
     settings: ActionSettings,
     now: Timestamp,
@@ -88,16 +86,21 @@ fn half_past_ten() -> Timestamp {
 }
 
 impl Caller {
-    /// Alice in group `dev`: the cluster allows her to get applications and this request.
+    /// Alice in group `dev`: the cluster allows her to get applications and to sync and roll
+    /// them back (the Argo verbs on `applications`).
     fn alice() -> Caller {
         Caller {
             actor: Actor {
                 username: "alice".into(),
                 groups: vec!["dev".into()],
             },
-            request_allowed: true,
             access: TestAccess {
-                allowed: ["get applications".to_string()].into(),
+                allowed: [
+                    "get applications".to_string(),
+                    "sync applications".to_string(),
+                    "rollback applications".to_string(),
+                ]
+                .into(),
                 ..Default::default()
             },
             settings: ActionSettings::default(),
@@ -116,9 +119,9 @@ impl Caller {
         self
     }
 
-    fn request_denied(mut self) -> Caller {
-        self.request_allowed = false;
-        self
+    /// The cluster does not let her sync or roll back.
+    fn request_denied(self) -> Caller {
+        self.deny("sync applications").deny("rollback applications")
     }
 
     fn at(mut self, now: &str) -> Caller {
@@ -137,7 +140,6 @@ impl Caller {
         let ctx = ActionContext {
             registry: &f.registry,
             actor: &self.actor,
-            request_allowed: self.request_allowed,
             access: &self.access,
             clock: &clock,
             settings: &self.settings,
@@ -970,9 +972,7 @@ async fn rollback_permission_is_sync_unless_enforced() {
         before,
     )
     .await;
-    let mut enforced = Caller::alice()
-        .request_denied()
-        .allow("create applications/sync");
+    let mut enforced = Caller::alice().request_denied().allow("sync applications");
     enforced.settings.enforce_rollback_permission = true;
     let r = enforced
         .run(&f, "guestbook", "rollback", json!({"id": 1}))
@@ -997,7 +997,7 @@ async fn rollback_with_sync_permission_when_not_enforced() {
     let f = setup_history(app("guestbook"), json!(null)).await;
     Caller::alice()
         .request_denied()
-        .allow("create applications/sync")
+        .allow("sync applications")
         .run(&f, "guestbook", "rollback", json!({"id": 2}))
         .await
         .expect("sync permission suffices");
@@ -1125,7 +1125,7 @@ async fn terminate_needs_sync_permission() {
     // Whoever may sync may terminate.
     Caller::alice()
         .request_denied()
-        .allow("create applications/sync")
+        .allow("sync applications")
         .run(&f, "guestbook", "terminate", json!({}))
         .await
         .expect("sync permission");

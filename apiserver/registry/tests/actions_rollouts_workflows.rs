@@ -80,7 +80,6 @@ impl Fixture {
         let ctx = ActionContext {
             registry: &self.registry,
             actor: &self.actor,
-            request_allowed: true,
             access: &AllowAll,
             clock: &FixedClock,
             settings: &self.settings,

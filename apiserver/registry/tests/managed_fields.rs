@@ -814,6 +814,30 @@ async fn scale_writes_own_replicas_with_subresource_scale() {
     assert_eq!(e["subresource"], "scale");
     assert_eq!(e["fieldsV1"], json!({"f:spec": {"f:replicas": {}}}));
 
+    // A conflict through /scale is the Scale's, as kube's ScaleHandler reports it: the
+    // Update manager at autoscaling/v1.
+    let e = ros
+        .patch_scale(
+            Some("default"),
+            "r",
+            PatchType::Apply,
+            &body,
+            &apply_opts("hpa2", false),
+        )
+        .await
+        .expect_err("kubectl-scale owns the replicas");
+    assert_eq!(e.code(), 409);
+    assert_eq!(
+        e.status.message,
+        "Apply failed with 1 conflict: conflict with \"kubectl-scale\" with subresource \"scale\" using autoscaling/v1: .spec.replicas"
+    );
+    let causes = &e.status.details.as_ref().expect("details").causes;
+    assert_eq!(
+        causes[0].message,
+        "conflict with \"kubectl-scale\" with subresource \"scale\" using autoscaling/v1"
+    );
+    assert_eq!(causes[0].field, ".spec.replicas");
+
     // An action records the server's manager.
     ros.update_with(Some("default"), "r", false, None, |o| {
         o["spec"]["paused"] = json!(true);
@@ -980,6 +1004,118 @@ async fn apply_refusals_in_kubes_words() {
     assert_eq!(e.code(), 409);
     assert!(
         e.status.message.contains("the object has been modified"),
+        "{}",
+        e.status.message
+    );
+}
+
+/// A clock a second later at every reading, so every write is in a new second.
+struct Ticking(std::sync::atomic::AtomicI64);
+
+impl Clock for Ticking {
+    fn now(&self) -> jiff::Timestamp {
+        let s = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        jiff::Timestamp::from_second(1_767_323_045 + s).expect("timestamp")
+    }
+}
+
+/// Application admission's normalisation: an empty project is `default`.
+struct DefaultProject;
+
+#[async_trait::async_trait]
+impl argo_apiserver_registry::admission::Admission for DefaultProject {
+    async fn admit(
+        &self,
+        _op: argo_apiserver_registry::admission::Operation,
+        obj: &mut Value,
+        _old: Option<&Value>,
+    ) -> Result<Vec<String>, ApiError> {
+        if obj["spec"]["project"].as_str().is_none_or(str::is_empty) {
+            obj["spec"]["project"] = json!("default");
+        }
+        Ok(Vec::new())
+    }
+}
+
+#[tokio::test]
+async fn reapplying_what_the_server_changes_back_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store: Arc<dyn Store> = Arc::new(
+        EmbeddedStore::open(&dir.path().join("db"), EmbeddedOptions::default()).expect("open"),
+    );
+    let opts = RegistryOptions {
+        clock: Arc::new(Ticking(Default::default())),
+        ..RegistryOptions::default()
+    };
+    let registry = Registry::new(store, opts);
+    let apps = registry.kind("applications").expect("kind");
+    apps.set_admission(Arc::new(DefaultProject));
+    let m = apply_opts("kubectl", false);
+
+    // `kubectl create --dry-run=client -o yaml` prints `creationTimestamp: null`; the server
+    // keeps the stored one.
+    let mut ts = app();
+    ts["metadata"]["creationTimestamp"] = Value::Null;
+    // Admission makes an empty project `default`.
+    let mut project = app();
+    project["metadata"]["name"] = json!("b");
+    project["spec"]["project"] = json!("");
+    for config in [ts, project] {
+        let name = config["metadata"]["name"].as_str().unwrap().to_string();
+        let first = obj(apply(apps, "argocd", &name, &config, &m, Subresource::Main)
+            .await
+            .expect("first apply"));
+        assert_eq!(first["spec"]["project"], "default");
+        let revision = apps.current_revision().await.expect("revision");
+        for _ in 0..2 {
+            let again = obj(apply(apps, "argocd", &name, &config, &m, Subresource::Main)
+                .await
+                .expect("re-apply"));
+            assert_eq!(again, first, "{name}: the stored object, unchanged");
+        }
+        assert_eq!(
+            apps.current_revision().await.expect("revision"),
+            revision,
+            "{name}: nothing written, so no watch event"
+        );
+        assert_eq!(stored(apps, "argocd", &name).await, first);
+    }
+}
+
+#[tokio::test]
+async fn untypable_apply_configurations_are_bad_requests() {
+    let f = registry().await;
+    let templates = f.registry.kind("analysistemplates").expect("kind");
+    let template = |metrics: Value| {
+        json!({
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "AnalysisTemplate",
+            "metadata": {"name": "t", "namespace": "default"},
+            "spec": {"metrics": metrics}
+        })
+    };
+    let m = apply_opts("alice", false);
+    let dup = template(json!([
+        {"name": "a", "provider": {"job": {"spec": {}}}},
+        {"name": "a", "provider": {"job": {"spec": {}}}}
+    ]));
+    let e = apply(templates, "default", "t", &dup, &m, Subresource::Main)
+        .await
+        .expect_err("duplicate keys");
+    assert_eq!((e.code(), e.reason()), (400, "BadRequest"), "{e:?}");
+    assert_eq!(
+        e.status.message,
+        r#"failed to create typed patch object (default/t; argoproj.io/v1alpha1, Kind=AnalysisTemplate): .spec.metrics: duplicate entries for key [name="a"]"#
+    );
+    let keyless = template(json!([{"provider": {"job": {"spec": {}}}}]));
+    let e = apply(templates, "default", "t", &keyless, &m, Subresource::Main)
+        .await
+        .expect_err("no key");
+    assert_eq!((e.code(), e.reason()), (400, "BadRequest"), "{e:?}");
+    assert!(
+        e.status
+            .message
+            .starts_with("failed to create typed patch object (default/t; argoproj.io/v1alpha1, Kind=AnalysisTemplate): .spec.metrics: element 0: associative list with keys has an element that omits all key fields"),
         "{}",
         e.status.message
     );

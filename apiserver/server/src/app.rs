@@ -251,6 +251,16 @@ pub async fn serve(
             }
         }));
     }
+    {
+        let index = webhooks.index().clone();
+        checks.add_readyz_check(health::check("policy-index", move || {
+            if index.is_loaded() {
+                Ok(())
+            } else {
+                Err("the policy index is still loading".into())
+            }
+        }));
+    }
     let default_project = Arc::new(AtomicBool::new(false));
     {
         let done = default_project.clone();

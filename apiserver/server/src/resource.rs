@@ -64,16 +64,16 @@ impl Ctx<'_> {
     }
 }
 
-/// Who is asking, and what the cluster's authorizer said about this very request.
+/// Who is asking, and the authorizer the actions ask their own questions.
 pub struct Caller<'a> {
     pub user: &'a UserInfo,
     pub authorizer: &'a Authorizer,
-    /// False only for Application actions, which the project's roles may still allow.
-    pub allowed: bool,
 }
 
-/// Requests that reach the handler even when the cluster's authorizer said no: Application
-/// actions, which an AppProject role may allow (the handler decides, denying by default).
+/// Requests that reach the handler even when the cluster's authorizer said no to the
+/// subresource: Application actions, whose permission is the Argo verb on `applications` or an
+/// AppProject role, which the handler checks (the subresource is only the gate; see
+/// `actions::application`).
 pub fn project_authorized(info: &RequestInfo) -> bool {
     info.is_resource_request
         && info.api_group == GROUP
@@ -93,13 +93,8 @@ pub async fn handle(
     req: Request<Incoming>,
     user: &UserInfo,
     authorizer: &Authorizer,
-    allowed: bool,
 ) -> Response<Body> {
-    let caller = Caller {
-        user,
-        authorizer,
-        allowed,
-    };
+    let caller = Caller { user, authorizer };
     match dispatch(router, info, req, &caller).await {
         Ok(r) => r,
         Err(e) => error_response(&e),
@@ -609,7 +604,6 @@ async fn run_action(
     let action_ctx = ActionContext {
         registry: &ctx.router.registry,
         actor: &actor,
-        request_allowed: caller.allowed,
         access: &access,
         clock: ctx.router.clock.as_ref(),
         settings: &ctx.router.action_settings,

@@ -123,18 +123,19 @@ pub async fn route(
                         format!("Internal Server Error: {:?}: {e}\n", req.uri().to_string()),
                     )
                 }
-                // An Application action may still be allowed by the project's roles: the handler
-                // decides, knowing the cluster said no.
+                // An Application action is decided by its handler (the Argo verb on
+                // `applications`, or the project's roles), whatever the subresource's own
+                // permission says: that permission is only the gate.
                 Ok(Decision::Deny(_) | Decision::NoOpinion(_))
                     if resource::project_authorized(&info) =>
                 {
-                    resource::handle(&router, &info, req, &user, &auth.authorizer, false).await
+                    resource::handle(&router, &info, req, &user, &auth.authorizer).await
                 }
                 Ok(Decision::Deny(reason) | Decision::NoOpinion(reason)) => {
                     error_response(&forbidden(&user, &info, &reason))
                 }
                 Ok(Decision::Allow) if info.is_resource_request => {
-                    resource::handle(&router, &info, req, &user, &auth.authorizer, true).await
+                    resource::handle(&router, &info, req, &user, &auth.authorizer).await
                 }
                 Ok(Decision::Allow) => non_resource(&router, &info, req),
             }

@@ -92,6 +92,13 @@ async fn handle(webhooks: &Webhooks, req: Request<Incoming>) -> Response<Body> {
         ));
     }
     // An AdmissionReview carries the object and its old version: up to twice kube's object size.
+    // Until the index has read every project, application and rollout once, "not indexed"
+    // would mean "allowed": refuse to decide, so failurePolicy Fail refuses the write.
+    if !webhooks.index().is_loaded() {
+        return error_response(&ApiError::service_unavailable(
+            "the policy index is still loading; try again",
+        ));
+    }
     let body = match read_limited_to(req.into_body(), MAX_REVIEW_BYTES).await {
         Ok(b) => b,
         Err(e) => return error_response(&e),

@@ -12,20 +12,21 @@
 //! namespace). Here the cluster's authorization stands in for the global policy and the
 //! AppProject's roles keep their meaning:
 //!
-//! - `role = enforce_project_roles(project, actor.groups, "applications", A, rbac_name)`;
+//! - `role = enforce_project_roles(project, actor.groups + actor.username, "applications", A,
+//!   rbac_name)`: a role binds groups, and its `groups` may name a user too, as casbin's `g`
+//!   lines match both (the admission webhooks bind roles the same way);
 //! - a role that denies A refuses it, whatever the cluster says (a project owner can take an
 //!   action away from a group even from cluster admins, within this API);
 //! - otherwise A is allowed when a role allows it or the cluster allows it.
 //!
-//! The cluster allows Argo action A on the app when any of these holds:
-//! - A is what this very request needs (`sync` for sync; `rollback`, or `sync` when rollback
-//!   enforcement is off, for rollback; `sync` for terminate) and the cluster allowed the request
-//!   (verb `create` on `applications/<action>`): the grant an admin writes for the subresource;
-//! - A has its own subresource (`sync`, `rollback`) and the cluster allows `create` on it, so
-//!   whoever may sync may also terminate, as upstream;
-//! - the cluster allows A as a custom verb on `applications` (`get` is the ordinary verb).
-//!   Kubernetes RBAC accepts any verb string, so a ClusterRole may grant `override`, `sync` or
-//!   `rollback` on `applications` just like `get`; SubjectAccessReview answers them alike.
+//! The cluster allows Argo action A on the app when its authorizer (SubjectAccessReview in a
+//! cluster) allows verb A on `applications` (`get` is the ordinary verb; `sync`, `rollback`,
+//! `override` are custom verbs, which Kubernetes RBAC rules and SubjectAccessReview accept like
+//! any other). The permission to `create` the subresource itself (`applications/sync`) is only
+//! the gate through which the request reaches this server: behind the aggregator kube-apiserver
+//! checks it before forwarding, so `deploy/` opens it to every authenticated user and leaves
+//! the decision here, where project roles can both grant and deny. Counting the gate as a grant
+//! would let everyone act.
 //!
 //! A missing or unreadable project has no roles: the cluster alone decides `get`, and the action
 //! then fails with upstream's deliberately vague "app is not allowed in project ..." (400), so
@@ -94,8 +95,8 @@ async fn sync(
     req: ApplicationSyncRequest,
     ctx: &ActionContext<'_>,
 ) -> Result<WriteResult, ApiError> {
-    let target = Target::load(kind, namespace, name, "sync", ctx).await?;
-    target.require(ctx, "get", false).await?;
+    let target = Target::load(kind, namespace, name, ctx).await?;
+    target.require(ctx, "get").await?;
     let project = target.project()?;
     let app = &target.app;
 
@@ -122,14 +123,14 @@ async fn sync(
         }
     }
 
-    target.require(ctx, "sync", true).await?;
+    target.require(ctx, "sync").await?;
 
     let dry_run = req.dry_run.unwrap_or(false);
     let auto_sync = auto_sync_enabled(app);
     // Proto decoding makes an empty list the same as none upstream.
     let manifests = req.manifests.clone().filter(|m| !m.is_empty());
     if manifests.is_some() {
-        target.require(ctx, "override", false).await?;
+        target.require(ctx, "override").await?;
         if auto_sync && !dry_run {
             return Err(target.conflict(
                 "cannot use local sync when Automatic Sync Policy is enabled unless for dry run",
@@ -225,7 +226,7 @@ impl Target<'_> {
                 let target_revision = target_revision(source);
                 if !want.is_empty() && want != first_non_empty(target_revision, "HEAD") {
                     if ctx.settings.require_override_for_revision_sync {
-                        self.require(ctx, "override", false).await?;
+                        self.require(ctx, "override").await?;
                     }
                     if auto_sync && !dry_run {
                         return Err(self.conflict(&format!(
@@ -248,7 +249,7 @@ impl Target<'_> {
         let want = req.revision.as_deref().unwrap_or_default();
         if !want.is_empty() && want != first_non_empty(target_revision, "HEAD") {
             if ctx.settings.require_override_for_revision_sync {
-                self.require(ctx, "override", false).await?;
+                self.require(ctx, "override").await?;
             }
             if auto_sync && !dry_run {
                 return Err(self.conflict(&format!(
@@ -275,14 +276,14 @@ async fn rollback(
     req: ApplicationRollbackRequest,
     ctx: &ActionContext<'_>,
 ) -> Result<WriteResult, ApiError> {
-    let target = Target::load(kind, namespace, name, "rollback", ctx).await?;
-    target.require(ctx, "get", false).await?;
+    let target = Target::load(kind, namespace, name, ctx).await?;
+    target.require(ctx, "get").await?;
     let action = if ctx.settings.enforce_rollback_permission {
         "rollback"
     } else {
         "sync"
     };
-    target.require(ctx, action, true).await?;
+    target.require(ctx, action).await?;
     target.project()?;
     let app = &target.app;
 
@@ -345,9 +346,9 @@ async fn terminate(
     name: &str,
     ctx: &ActionContext<'_>,
 ) -> Result<WriteResult, ApiError> {
-    let target = Target::load(kind, namespace, name, "terminate", ctx).await?;
-    target.require(ctx, "get", false).await?;
-    target.require(ctx, "sync", true).await?;
+    let target = Target::load(kind, namespace, name, ctx).await?;
+    target.require(ctx, "get").await?;
+    target.require(ctx, "sync").await?;
     target.project()?;
     kind.update_with(Some(target.namespace), name, ctx.dry_run, None, |app| {
         // Checked on the stored object of each attempt: an operation that finished meanwhile
@@ -377,8 +378,6 @@ struct Target<'a> {
     gr: GroupResource<'static>,
     namespace: &'a str,
     name: &'a str,
-    /// The subresource of this request (`sync`, `rollback`, `terminate`).
-    subresource: &'a str,
     app: Value,
     project_name: String,
     rbac_name: String,
@@ -398,7 +397,6 @@ impl<'a> Target<'a> {
         kind: &'a KindStore,
         namespace: Option<&'a str>,
         name: &'a str,
-        subresource: &'a str,
         ctx: &ActionContext<'_>,
     ) -> Result<Target<'a>, ApiError> {
         let gr = gr(kind);
@@ -406,12 +404,11 @@ impl<'a> Target<'a> {
         let app = match kind.get_value(Some(namespace), name).await {
             Ok(app) => app,
             Err(e) if e.code() == 404 => {
-                // Only someone the cluster lets act on or read the app learns that it is missing.
-                let known = ctx.request_allowed
-                    || ctx
-                        .access
-                        .allowed("get", "applications", "", namespace, name)
-                        .await?;
+                // Only someone the cluster lets read the app learns that it is missing.
+                let known = ctx
+                    .access
+                    .allowed("get", "applications", "", namespace, name)
+                    .await?;
                 return Err(if known {
                     e
                 } else {
@@ -439,7 +436,6 @@ impl<'a> Target<'a> {
             gr,
             namespace,
             name,
-            subresource,
             app,
             project_name,
             rbac_name,
@@ -466,29 +462,19 @@ impl<'a> Target<'a> {
     }
 
     /// Refuses unless the actor may perform Argo action `action` on the app (see the module
-    /// docs). `own`: `action` is what this request needs, so the cluster's answer to the
-    /// request counts for it.
-    async fn require(
-        &self,
-        ctx: &ActionContext<'_>,
-        action: &str,
-        own: bool,
-    ) -> Result<(), ApiError> {
+    /// docs).
+    async fn require(&self, ctx: &ActionContext<'_>, action: &str) -> Result<(), ApiError> {
+        let mut subjects = ctx.actor.groups.clone();
+        subjects.push(ctx.actor.username.clone());
         let decision = match self.roles() {
-            Some(p) => enforce_project_roles(
-                p,
-                &ctx.actor.groups,
-                "applications",
-                action,
-                &self.rbac_name,
-            ),
+            Some(p) => enforce_project_roles(p, &subjects, "applications", action, &self.rbac_name),
             None => RoleDecision::NoMatch,
         };
         let denied_by = match decision {
             RoleDecision::Allow { .. } => return Ok(()),
             RoleDecision::Deny { role } => Some(role),
             RoleDecision::NoMatch => {
-                if self.cluster_allows(ctx, action, own).await? {
+                if self.cluster_allows(ctx, action).await? {
                     return Ok(());
                 }
                 None
@@ -511,23 +497,9 @@ impl<'a> Target<'a> {
         &self,
         ctx: &ActionContext<'_>,
         action: &str,
-        own: bool,
     ) -> Result<bool, ApiError> {
-        if own && ctx.request_allowed {
-            return Ok(true);
-        }
-        let (ns, name) = (self.namespace, self.name);
-        if matches!(action, "sync" | "rollback")
-            && action != self.subresource
-            && ctx
-                .access
-                .allowed("create", "applications", action, ns, name)
-                .await?
-        {
-            return Ok(true);
-        }
         ctx.access
-            .allowed(action, "applications", "", ns, name)
+            .allowed(action, "applications", "", self.namespace, self.name)
             .await
     }
 
@@ -555,7 +527,11 @@ impl<'a> Target<'a> {
 
     /// `SetAppOperation`: in one compare-and-swap, refuse while an operation is set, else set
     /// `operation` and clear the previous `status.operationState`. The check runs on the object
-    /// each attempt reads, so of two concurrent requests only one can set an operation.
+    /// each attempt reads, so of two concurrent requests only one can set an operation. The
+    /// other checks (deleting, auto-sync, revisions, the operation's source) were made on the
+    /// first read: a delete since then refuses as upstream does, and a spec changed since then
+    /// answers kube's optimistic-concurrency Conflict, so the client retries and every check
+    /// runs again on the new spec.
     async fn set_operation(
         &self,
         ctx: &ActionContext<'_>,
@@ -563,6 +539,12 @@ impl<'a> Target<'a> {
     ) -> Result<WriteResult, ApiError> {
         self.kind
             .update_with(Some(self.namespace), self.name, ctx.dry_run, None, |app| {
+                if !app["metadata"]["deletionTimestamp"].is_null() {
+                    return Err(self.conflict("application is deleting"));
+                }
+                if app.get("spec") != self.app.get("spec") {
+                    return Err(ApiError::modified(self.gr, self.name));
+                }
                 if !app["operation"].is_null() {
                     return Err(self.conflict(ANOTHER_OPERATION));
                 }

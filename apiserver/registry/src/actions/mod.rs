@@ -67,10 +67,6 @@ pub struct ActionContext<'a> {
     /// Every kind's store: project lookups, resubmit's create.
     pub registry: &'a Registry,
     pub actor: &'a Actor,
-    /// Whether the cluster's authorization allowed this very request (verb `create` on the
-    /// action's subresource). Application actions combine it with the project's roles; for
-    /// other kinds the request never gets here without it.
-    pub request_allowed: bool,
     pub access: &'a dyn AccessReview,
     pub clock: &'a dyn Clock,
     pub settings: &'a ActionSettings,
@@ -88,11 +84,53 @@ pub async fn run(
     ctx: &ActionContext<'_>,
 ) -> Result<WriteResult, ApiError> {
     match (kind.def.plural, action) {
+        // Application actions check `get` themselves, in upstream's order, among their own
+        // permissions.
         ("applications", _) => application::run(kind, namespace, name, action, body, ctx).await,
-        ("rollouts", _) => rollout::run(kind, namespace, name, action, body, ctx).await,
-        ("workflows", _) => workflow::run(kind, namespace, name, action, body, ctx).await,
+        ("rollouts", _) => {
+            require(ctx, kind, "get", "rollouts", namespace, name).await?;
+            rollout::run(kind, namespace, name, action, body, ctx).await
+        }
+        ("workflows", _) => {
+            // The answer is the object, so reading it must be allowed; resubmit creates a new
+            // Workflow, which upstream's server does with the caller's own credentials.
+            require(ctx, kind, "get", "workflows", namespace, name).await?;
+            if action == "resubmit" {
+                require(ctx, kind, "create", "workflows", namespace, "").await?;
+            }
+            workflow::run(kind, namespace, name, action, body, ctx).await
+        }
         _ => Err(ApiError::path_not_found()),
     }
+}
+
+/// Refuses, in kube's words, unless the cluster lets the actor `verb` the `resource` (`name` ""
+/// for the collection, as a create is asked).
+async fn require(
+    ctx: &ActionContext<'_>,
+    kind: &KindStore,
+    verb: &str,
+    resource: &str,
+    namespace: Option<&str>,
+    name: &str,
+) -> Result<(), ApiError> {
+    let ns = namespace.unwrap_or_default();
+    if ctx.access.allowed(verb, resource, "", ns, name).await? {
+        return Ok(());
+    }
+    let scope = if ns.is_empty() {
+        "at the cluster scope".to_string()
+    } else {
+        format!("in the namespace \"{ns}\"")
+    };
+    Err(ApiError::forbidden(
+        gr(kind),
+        name,
+        &format!(
+            "User \"{}\" cannot {verb} resource \"{resource}\" in API group \"{GROUP}\" {scope}",
+            ctx.actor.username
+        ),
+    ))
 }
 
 /// Decodes an action's request body, a 400 naming the request type when it does not fit.

@@ -83,9 +83,9 @@ fn conflict_message(conflicts: &[Conflict]) -> String {
 
 impl ManagedError {
     /// The kube Status: conflicts → 409 `Conflict` with one `FieldManagerConflict` cause each;
-    /// `metadata.managedFields must be nil` and version mismatches → 400 `BadRequest`; an
-    /// applied configuration that cannot be typed → 500 with an empty reason, as kube answers
-    /// the plain error its field manager returns.
+    /// `metadata.managedFields must be nil`, version mismatches and an applied configuration
+    /// that cannot be typed (kube's `failed to create typed patch object`) → 400 `BadRequest`
+    /// with kube's message.
     pub fn into_api_error(self, kind: &str, name: &str) -> ApiError {
         let _ = (kind, name);
         let message = self.to_string();
@@ -105,13 +105,9 @@ impl ManagedError {
                     ..Default::default()
                 }),
             ),
-            ManagedError::Invalid(m)
-                if m.starts_with("metadata.managedFields must be nil")
-                    || m.starts_with("Incorrect version specified") =>
-            {
-                (400, "BadRequest", None)
-            }
-            ManagedError::Invalid(_) => (500, "", None),
+            // Like the unknown-field refusal (generic.rs), a configuration that cannot be typed
+            // (duplicate list keys, list-map items without a key) is the client's error.
+            ManagedError::Invalid(_) => (400, "BadRequest", None),
         };
         ApiError {
             status: Status {
@@ -335,20 +331,34 @@ impl Managed {
                 .cmp(&b.seconds())
                 .then_with(|| a.identifier().cmp(&b.identifier()))
         });
-        let mut length = updaters.len();
-        let mut first_by_version: Vec<(String, usize)> = Vec::new();
-        let mut removed = vec![false; self.entries.len()];
-        let mut buckets: Vec<Entry> = Vec::new();
-        for &i in &updaters {
+        // As kube's capUpdateManagers, over manager identifiers (a map in kube): the first
+        // updater of each apiVersion is only remembered; each later one is merged into the
+        // bucket, which is made from that first updater when it does not exist yet. When the
+        // updater being merged is the bucket itself, kube deletes it after the union.
+        let ids: Vec<String> = updaters
+            .iter()
+            .map(|&i| self.entries[i].identifier())
+            .collect();
+        let position =
+            |entries: &[Entry], id: &str| entries.iter().position(|e| e.identifier() == id);
+        let mut length = ids.len();
+        let mut first_by_version: Vec<(String, String)> = Vec::new();
+        for id in &ids {
             if length <= MAX_UPDATE_MANAGERS {
                 break;
             }
-            let version = self.entries[i].api_version.clone();
-            let Some(&(_, first)) = first_by_version.iter().find(|(v, _)| *v == version) else {
-                first_by_version.push((version, i));
+            let Some(p) = position(&self.entries, id) else {
                 continue;
             };
-            let probe = Entry {
+            let (set, time, version) = {
+                let e = &self.entries[p];
+                (e.set.clone(), e.time.clone(), e.api_version.clone())
+            };
+            let Some((_, first)) = first_by_version.iter().find(|(v, _)| *v == version) else {
+                first_by_version.push((version, id.clone()));
+                continue;
+            };
+            let bucket = Entry {
                 manager: ANCIENT_CHANGES.into(),
                 operation: Operation::Update,
                 api_version: version.clone(),
@@ -356,46 +366,25 @@ impl Managed {
                 time: None,
                 set: Set::new(),
             };
-            let bucket = match buckets.iter().position(|b| b.same_manager(&probe)) {
-                Some(b) => b,
-                None => {
-                    // An existing bucket entry of that version, else the first manager's set.
-                    let existing = self
-                        .entries
-                        .iter()
-                        .position(|e| e.same_manager(&probe))
-                        .filter(|&p| !removed[p]);
-                    let start = match existing {
-                        Some(p) => {
-                            removed[p] = true;
-                            self.entries[p].set.clone()
-                        }
-                        None => {
-                            removed[first] = true;
-                            self.entries[first].set.clone()
-                        }
-                    };
-                    buckets.push(Entry {
-                        set: start,
-                        ..probe
-                    });
-                    buckets.len() - 1
-                }
-            };
-            let e = &self.entries[i];
-            buckets[bucket].set = e.set.union(&buckets[bucket].set);
-            buckets[bucket].time = e.time.clone();
-            removed[i] = true;
+            let bucket_id = bucket.identifier();
+            if position(&self.entries, &bucket_id).is_none()
+                && let Some(f) = position(&self.entries, first)
+            {
+                let first = self.entries.remove(f);
+                self.entries.push(Entry {
+                    set: first.set,
+                    ..bucket
+                });
+            }
+            if let Some(b) = position(&self.entries, &bucket_id) {
+                self.entries[b].set = set.union(&self.entries[b].set);
+                self.entries[b].time = time;
+            }
+            if let Some(m) = position(&self.entries, id) {
+                self.entries.remove(m);
+            }
             length -= 1;
         }
-        let mut kept: Vec<Entry> = std::mem::take(&mut self.entries)
-            .into_iter()
-            .zip(removed)
-            .filter(|(_, r)| !r)
-            .map(|(e, _)| e)
-            .collect();
-        kept.extend(buckets);
-        self.entries = kept;
     }
 }
 
@@ -437,6 +426,31 @@ pub fn find_conflicts(managed: &Managed, me: &Entry, changed: &Set) -> Vec<(usiz
             (!c.is_empty()).then_some((i, c))
         })
         .collect()
+}
+
+/// kube's ScaleHandler: an apply through `/scale` is merged into the Scale, whose managers
+/// are the parent's owners of the replicas path, each owning `.spec.replicas` at
+/// `autoscaling/v1`. Conflicts are reported in those terms.
+pub fn as_scale_conflicts(e: ManagedError) -> ManagedError {
+    let ManagedError::Conflicts(conflicts) = e else {
+        return e;
+    };
+    let mut out: Vec<Conflict> = Vec::new();
+    for c in conflicts {
+        let c = Conflict {
+            field: ".spec.replicas".into(),
+            api_version: if c.api_version.is_empty() {
+                String::new()
+            } else {
+                "autoscaling/v1".into()
+            },
+            ..c
+        };
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    ManagedError::Conflicts(out)
 }
 
 /// The conflicts as reported.
@@ -576,5 +590,46 @@ mod tests {
         assert_eq!(ancient.time.as_deref(), Some("2024-01-01T00:00:02Z"));
         assert!(m.entries.iter().any(|e| e.manager == "applier"));
         assert!(!m.entries.iter().any(|e| e.manager == "m01"));
+    }
+
+    #[test]
+    fn cap_with_an_existing_bucket_as_kube() {
+        // kube's capUpdateManagers: the oldest (x) is remembered as the version's first; the
+        // existing bucket, next in age, is merged with itself and then deleted (its fields are
+        // lost); m02 then finds no bucket, so x becomes the bucket and m02 joins it.
+        let mut m = Managed::default();
+        m.put(entry(
+            "x",
+            Operation::Update,
+            "2024-01-01T00:00:00Z",
+            &["fx"],
+        ));
+        m.put(entry(
+            ANCIENT_CHANGES,
+            Operation::Update,
+            "2024-01-01T00:00:01Z",
+            &["old"],
+        ));
+        for i in 2..12 {
+            m.put(entry(
+                &format!("m{i:02}"),
+                Operation::Update,
+                &format!("2024-01-01T00:00:{i:02}Z"),
+                &[&format!("f{i}")],
+            ));
+        }
+        m.cap_update_managers();
+        assert_eq!(m.entries.len(), MAX_UPDATE_MANAGERS);
+        assert!(!m.entries.iter().any(|e| e.manager == "x"));
+        assert!(!m.entries.iter().any(|e| e.manager == "m02"));
+        let ancient = m
+            .entries
+            .iter()
+            .find(|e| e.manager == ANCIENT_CHANGES)
+            .unwrap();
+        let mut paths: Vec<String> = ancient.set.paths().iter().map(|p| path_string(p)).collect();
+        paths.sort();
+        assert_eq!(paths, vec![".spec.f2", ".spec.fx"]);
+        assert_eq!(ancient.time.as_deref(), Some("2024-01-01T00:00:02Z"));
     }
 }

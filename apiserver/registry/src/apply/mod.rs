@@ -126,6 +126,52 @@ pub fn update(
     Ok(())
 }
 
+/// kube's `IgnoreManagedFieldsTimestampsTransformer`, which its store runs on every update after
+/// the update strategy and mutating admission: when `new` differs from `old` only in the times
+/// of its managedFields entries (same entries, same order, otherwise equal), the old times are
+/// restored, so that the write is a no-op. The field manager cannot know that what it saw as a
+/// change (`metadata.creationTimestamp: null`, a value admission normalises back) is none.
+/// `resourceVersion` is not compared: the store's own no-op check ignores it.
+pub fn ignore_managed_fields_timestamps(new: &mut Value, old: &Value) {
+    let (Some(Value::Array(n)), Some(Value::Array(o))) =
+        (managed_fields_of(new), managed_fields_of(old))
+    else {
+        return;
+    };
+    if n.len() != o.len() || n.is_empty() {
+        return;
+    }
+    let time = |e: &Value| e.get("time").cloned();
+    if n.iter().zip(o).all(|(a, b)| time(a) == time(b)) {
+        return;
+    }
+    let untimed = |e: &Value| {
+        let mut e = e.clone();
+        if let Value::Object(m) = &mut e {
+            m.remove("time");
+        }
+        e
+    };
+    if !n.iter().zip(o).all(|(a, b)| untimed(a) == untimed(b)) {
+        return;
+    }
+    let rest = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("managedFields");
+            m.remove("resourceVersion");
+        }
+        v
+    };
+    if rest(new) != rest(old) {
+        return;
+    }
+    let restored = Value::Array(o.clone());
+    if let Some(m) = new.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.insert("managedFields".into(), restored);
+    }
+}
+
 fn name_of(obj: &Value) -> (String, String) {
     let s = |k: &str| {
         obj.get("metadata")

@@ -372,7 +372,14 @@ fn invalid_configurations() {
         err.to_string()
             .ends_with(r#".spec.metrics: duplicate entries for key [name="a"]"#)
     );
-    assert_eq!(err.into_api_error("AnalysisTemplate", "t").status.code, 500);
+    let status = err.into_api_error("AnalysisTemplate", "t").status;
+    assert_eq!((status.code, status.reason.as_str()), (400, "BadRequest"));
+    assert!(status.message.starts_with(
+        "failed to create typed patch object (ns/t; argoproj.io/v1alpha1, Kind=AnalysisTemplate): "
+    ));
+    let err = apply("AnalysisTemplate", None, &missing, "m", None, false, V, T0).unwrap_err();
+    let status = err.into_api_error("AnalysisTemplate", "t").status;
+    assert_eq!((status.code, status.reason.as_str()), (400, "BadRequest"));
     let mut with_mf = app(json!({}));
     with_mf["metadata"]["managedFields"] = json!([]);
     let err = apply("Application", None, &with_mf, "m", None, false, V, T0).unwrap_err();

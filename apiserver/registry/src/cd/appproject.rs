@@ -38,6 +38,13 @@ impl Admission for AppProjectAdmission {
         old: Option<&Value>,
     ) -> Result<Vec<String>, ApiError> {
         let name = object::name(obj).to_string();
+        // Which Applications use a project comes from the index: until it has read them all,
+        // "none" is not an answer.
+        if op != Operation::Create && !self.0.index.is_loaded() {
+            return Err(ApiError::service_unavailable(
+                "the policy index is still loading; try again",
+            ));
+        }
         if op == Operation::Delete {
             if !self.in_use_scope(obj) {
                 return Ok(Vec::new());
