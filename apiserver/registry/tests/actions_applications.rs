@@ -144,6 +144,7 @@ impl Caller {
             clock: &clock,
             settings: &self.settings,
             dry_run: self.dry_run,
+            manager: None,
         };
         let apps = f.registry.kind("applications").unwrap();
         let r = actions::run(apps, Some(NS), name, action, body, &ctx).await?;

@@ -84,6 +84,7 @@ impl Fixture {
             clock: &FixedClock,
             settings: &self.settings,
             dry_run,
+            manager: Some("kubectl-argo"),
         };
         let kind = self.registry.kind(plural).expect("kind");
         actions::run(kind, Some(ns), name, action, body, &ctx).await
@@ -427,6 +428,18 @@ async fn abort_retry_pause_resume_and_restart() {
 
     let got = obj(f.act("rollouts", "web", "pause", json!({})).await);
     assert_eq!(got["spec"]["paused"], true);
+    // The request's manager owns what the action changed.
+    let owners: Vec<&Value> = got["metadata"]["managedFields"]
+        .as_array()
+        .expect("managedFields")
+        .iter()
+        .filter(|e| e["manager"] == "kubectl-argo" && e["operation"] == "Update")
+        .collect();
+    assert_eq!(owners.len(), 1, "{got}");
+    assert!(
+        owners[0]["fieldsV1"]["f:spec"]["f:paused"].is_object(),
+        "{got}"
+    );
     let got = obj(f.act("rollouts", "web", "resume", json!({})).await);
     assert_eq!(got["spec"]["paused"], false);
     assert_eq!(got["status"].get("pauseConditions"), None);

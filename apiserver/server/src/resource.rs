@@ -601,6 +601,7 @@ async fn run_action(
         authorizer: caller.authorizer,
         user: caller.user,
     };
+    let manager = manager(ctx, opts.field_manager.as_deref());
     let action_ctx = ActionContext {
         registry: &ctx.router.registry,
         actor: &actor,
@@ -608,6 +609,7 @@ async fn run_action(
         clock: ctx.router.clock.as_ref(),
         settings: &ctx.router.action_settings,
         dry_run: opts.dry_run,
+        manager: manager.as_deref(),
     };
     let result = actions::run(
         ctx.kind,

@@ -350,23 +350,30 @@ async fn terminate(
     target.require(ctx, "get").await?;
     target.require(ctx, "sync").await?;
     target.project()?;
-    kind.update_with(Some(target.namespace), name, ctx.dry_run, None, |app| {
-        // Checked on the stored object of each attempt: an operation that finished meanwhile
-        // has nothing left to terminate.
-        let in_progress =
-            !app["operation"].is_null() && app["status"]["operationState"].is_object();
-        if !in_progress {
-            // Upstream answers InvalidArgument; the state of the object, not the request, is
-            // what is wrong, which Kubernetes words as a Conflict.
-            return Err(ApiError::conflict(
-                gr(kind),
-                name,
-                "Unable to terminate operation. No operation is in progress",
-            ));
-        }
-        app["status"]["operationState"]["phase"] = json!("Terminating");
-        Ok(())
-    })
+    kind.update_with_owner(
+        Some(target.namespace),
+        name,
+        ctx.dry_run,
+        None,
+        ctx.owner(),
+        |app| {
+            // Checked on the stored object of each attempt: an operation that finished meanwhile
+            // has nothing left to terminate.
+            let in_progress =
+                !app["operation"].is_null() && app["status"]["operationState"].is_object();
+            if !in_progress {
+                // Upstream answers InvalidArgument; the state of the object, not the request, is
+                // what is wrong, which Kubernetes words as a Conflict.
+                return Err(ApiError::conflict(
+                    gr(kind),
+                    name,
+                    "Unable to terminate operation. No operation is in progress",
+                ));
+            }
+            app["status"]["operationState"]["phase"] = json!("Terminating");
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -538,25 +545,32 @@ impl<'a> Target<'a> {
         op: Value,
     ) -> Result<WriteResult, ApiError> {
         self.kind
-            .update_with(Some(self.namespace), self.name, ctx.dry_run, None, |app| {
-                if !app["metadata"]["deletionTimestamp"].is_null() {
-                    return Err(self.conflict("application is deleting"));
-                }
-                if app.get("spec") != self.app.get("spec") {
-                    return Err(ApiError::modified(self.gr, self.name));
-                }
-                if !app["operation"].is_null() {
-                    return Err(self.conflict(ANOTHER_OPERATION));
-                }
-                let obj = app
-                    .as_object_mut()
-                    .ok_or_else(|| ApiError::internal("stored Application is not an object"))?;
-                obj.insert("operation".into(), op.clone());
-                if let Some(status) = obj.get_mut("status").and_then(Value::as_object_mut) {
-                    status.remove("operationState");
-                }
-                Ok(())
-            })
+            .update_with_owner(
+                Some(self.namespace),
+                self.name,
+                ctx.dry_run,
+                None,
+                ctx.owner(),
+                |app| {
+                    if !app["metadata"]["deletionTimestamp"].is_null() {
+                        return Err(self.conflict("application is deleting"));
+                    }
+                    if app.get("spec") != self.app.get("spec") {
+                        return Err(ApiError::modified(self.gr, self.name));
+                    }
+                    if !app["operation"].is_null() {
+                        return Err(self.conflict(ANOTHER_OPERATION));
+                    }
+                    let obj = app
+                        .as_object_mut()
+                        .ok_or_else(|| ApiError::internal("stored Application is not an object"))?;
+                    obj.insert("operation".into(), op.clone());
+                    if let Some(status) = obj.get_mut("status").and_then(Value::as_object_mut) {
+                        status.remove("operationState");
+                    }
+                    Ok(())
+                },
+            )
             .await
     }
 }

@@ -14,7 +14,7 @@ use argo_openapi::catalog::GROUP;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::generic::{KindStore, WriteResult};
+use crate::generic::{FieldOwner, KindStore, WriteResult};
 use crate::{Clock, Registry};
 
 /// Who is acting: the authenticated user of the request (kube's user.Info, what an action needs).
@@ -72,6 +72,16 @@ pub struct ActionContext<'a> {
     pub settings: &'a ActionSettings,
     /// `?dryRun=All`: everything is checked, nothing is written.
     pub dry_run: bool,
+    /// Who the write is recorded under in managedFields: the request's `fieldManager`, or its
+    /// User-Agent's product as kube's `managerOrUserAgent`.
+    pub manager: Option<&'a str>,
+}
+
+impl ActionContext<'_> {
+    /// The owner of the fields an action changes on the object it acts on.
+    pub fn owner(&self) -> FieldOwner<'_> {
+        FieldOwner::of(self.manager, crate::Subresource::Main)
+    }
 }
 
 /// Runs `action` on the object `name` of `kind` with the JSON request `body` (`{}` when empty).

@@ -25,22 +25,21 @@ pub async fn run(
     body: Value,
     ctx: &ActionContext<'_>,
 ) -> Result<WriteResult, ApiError> {
-    let dry_run = ctx.dry_run;
     match action {
         "promote" => {
             let req: RolloutPromoteRequest = request(body, "RolloutPromoteRequest")?;
             let full = req.full.unwrap_or(false);
-            merge_into_stored(kind, namespace, name, dry_run, |ro| promote_patch(ro, full)).await
+            merge_into_stored(kind, namespace, name, ctx, |ro| promote_patch(ro, full)).await
         }
         "abort" => {
             let _: RolloutAbortRequest = request(body, "RolloutAbortRequest")?;
             let patch = json!({"status": {"abort": true}});
-            merge_into_stored(kind, namespace, name, dry_run, |_| Some(patch.clone())).await
+            merge_into_stored(kind, namespace, name, ctx, |_| Some(patch.clone())).await
         }
         "retry" => {
             let _: RolloutRetryRequest = request(body, "RolloutRetryRequest")?;
             let patch = json!({"status": {"abort": false}});
-            merge_into_stored(kind, namespace, name, dry_run, |_| Some(patch.clone())).await
+            merge_into_stored(kind, namespace, name, ctx, |_| Some(patch.clone())).await
         }
         "restart" => {
             let req: RolloutRestartRequest = request(body, "RolloutRestartRequest")?;
@@ -55,17 +54,17 @@ pub async fn run(
             };
             let at = restart_at(ctx.clock.now(), delay)?;
             let patch = json!({"spec": {"restartAt": at}});
-            merge_into_stored(kind, namespace, name, dry_run, |_| Some(patch.clone())).await
+            merge_into_stored(kind, namespace, name, ctx, |_| Some(patch.clone())).await
         }
         "pause" => {
             let _: RolloutPauseRequest = request(body, "RolloutPauseRequest")?;
             let patch = json!({"spec": {"paused": true}});
-            merge_into_stored(kind, namespace, name, dry_run, |_| Some(patch.clone())).await
+            merge_into_stored(kind, namespace, name, ctx, |_| Some(patch.clone())).await
         }
         "resume" => {
             let _: RolloutResumeRequest = request(body, "RolloutResumeRequest")?;
             let patch = json!({"spec": {"paused": false}, "status": {"pauseConditions": null}});
-            merge_into_stored(kind, namespace, name, dry_run, |_| Some(patch.clone())).await
+            merge_into_stored(kind, namespace, name, ctx, |_| Some(patch.clone())).await
         }
         _ => Err(ApiError::path_not_found()),
     }
@@ -77,10 +76,10 @@ async fn merge_into_stored(
     kind: &KindStore,
     namespace: Option<&str>,
     name: &str,
-    dry_run: bool,
+    ctx: &ActionContext<'_>,
     change: impl Fn(&Value) -> Option<Value>,
 ) -> Result<WriteResult, ApiError> {
-    kind.update_with(namespace, name, dry_run, None, |obj| {
+    kind.update_with_owner(namespace, name, ctx.dry_run, None, ctx.owner(), |obj| {
         if let Some(patch) = change(obj) {
             json_patch::merge(obj, &patch);
         }

@@ -60,6 +60,7 @@ pub async fn run(
                 .ok_or_else(|| ApiError::internal("the workflows store is missing"))?;
             let opts = WriteOptions {
                 dry_run: ctx.dry_run,
+                field_manager: ctx.manager.map(str::to_string),
                 ..WriteOptions::default()
             };
             workflows.create(namespace, new, &opts).await
@@ -67,7 +68,7 @@ pub async fn run(
         "retry" => {
             let req: WorkflowRetryRequest = request(body, "WorkflowRetryRequest")?;
             let now = ctx.clock.now_rfc3339();
-            kind.update_with(namespace, name, ctx.dry_run, None, |wf| {
+            kind.update_with_owner(namespace, name, ctx.dry_run, None, ctx.owner(), |wf| {
                 *wf = formulate_retry(
                     wf,
                     req.restart_successful.unwrap_or(false),
@@ -82,7 +83,7 @@ pub async fn run(
         }
         "suspend" => {
             let _: WorkflowSuspendRequest = request(body, "WorkflowSuspendRequest")?;
-            kind.update_with(namespace, name, ctx.dry_run, None, |wf| {
+            kind.update_with_owner(namespace, name, ctx.dry_run, None, ctx.owner(), |wf| {
                 if is_completed(wf) {
                     return Err(ApiError::conflict(
                         gr,
@@ -103,24 +104,26 @@ pub async fn run(
             let selector = parse_node_selector(req.node_field_selector.as_deref())?;
             let now = ctx.clock.now_rfc3339();
             let message = user_info_message("Resumed by", user);
-            kind.update_with(namespace, name, ctx.dry_run, None, |wf| match &selector {
-                Some((text, sel)) => {
-                    let values = NodeValues {
-                        phase: "Succeeded",
-                        message: &message,
-                    };
-                    update_suspended_nodes(wf, text, sel, &values, &now)
-                        .map_err(|why| ApiError::conflict(gr, name, &why))?;
-                    label_user(wf, ACTOR_LABELS, Some("Resume"), user);
-                    Ok(())
-                }
-                None => {
-                    if resume(wf, &message, &now)
-                        .map_err(|why| ApiError::conflict(gr, name, &why))?
-                    {
+            kind.update_with_owner(namespace, name, ctx.dry_run, None, ctx.owner(), |wf| {
+                match &selector {
+                    Some((text, sel)) => {
+                        let values = NodeValues {
+                            phase: "Succeeded",
+                            message: &message,
+                        };
+                        update_suspended_nodes(wf, text, sel, &values, &now)
+                            .map_err(|why| ApiError::conflict(gr, name, &why))?;
                         label_user(wf, ACTOR_LABELS, Some("Resume"), user);
+                        Ok(())
                     }
-                    Ok(())
+                    None => {
+                        if resume(wf, &message, &now)
+                            .map_err(|why| ApiError::conflict(gr, name, &why))?
+                        {
+                            label_user(wf, ACTOR_LABELS, Some("Resume"), user);
+                        }
+                        Ok(())
+                    }
                 }
             })
             .await
@@ -135,7 +138,7 @@ pub async fn run(
                         phase: "Failed",
                         message: &message,
                     };
-                    kind.update_with(namespace, name, ctx.dry_run, None, |wf| {
+                    kind.update_with_owner(namespace, name, ctx.dry_run, None, ctx.owner(), |wf| {
                         update_suspended_nodes(wf, &text, &sel, &values, &now)
                             .map_err(|why| ApiError::conflict(gr, name, &why))?;
                         label_user(wf, ACTOR_LABELS, Some("Stop"), user);
@@ -1133,7 +1136,7 @@ async fn shutdown(
 ) -> Result<WriteResult, ApiError> {
     let gr = gr(kind);
     let user = ctx.actor.username.as_str();
-    kind.update_with(namespace, name, ctx.dry_run, None, |wf| {
+    kind.update_with_owner(namespace, name, ctx.dry_run, None, ctx.owner(), |wf| {
         if is_fulfilled(wf) {
             let why = format!(
                 "cannot shutdown a completed workflow: workflow: {:?}, namespace: {:?}",
