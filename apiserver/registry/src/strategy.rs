@@ -19,15 +19,26 @@ pub trait Strategy: Send + Sync {
         Vec::new()
     }
 
-    /// Kind-specific validation of an update, beyond its schema.
-    fn validate_update(&self, new: &Value, _old: &Value) -> Vec<FieldError> {
-        self.validate(new)
+    /// Kind-specific validation of an update, beyond its schema. By default the kind's rules
+    /// judge the spec, so an update that leaves it as stored (status or metadata written by a
+    /// controller) is not judged again, as upstream validates only when the generation moves.
+    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
+        if spec_changed(new, old) {
+            self.validate(new)
+        } else {
+            Vec::new()
+        }
     }
 
     /// Warnings to return with a successful write.
     fn warnings(&self, _obj: &Value) -> Vec<String> {
         Vec::new()
     }
+}
+
+/// Whether an update changes the object's spec.
+pub fn spec_changed(new: &Value, old: &Value) -> bool {
+    new.get("spec") != old.get("spec")
 }
 
 /// The generic strategy: only the rules every kind shares.

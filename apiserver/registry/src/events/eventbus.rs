@@ -3,8 +3,9 @@
 use argo_openapi::validation::{FieldError, FieldErrorType};
 use serde_json::{Value, json};
 
-use super::{present, spec, spec_changed, str_of};
+use super::{present, spec, str_of};
 use crate::strategy::Strategy;
+use crate::strategy::spec_changed;
 
 const IMPLEMENTATIONS: [&str; 4] = ["nats", "jetstream", "jetstreamExotic", "kafka"];
 const IMMUTABLE: &str = "Can not change event bus implementation";

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use argo_openapi::validation::{FieldError, FieldErrorType};
 use serde_json::{Value, json};
 
-use super::{spec, spec_changed};
+use super::spec;
 use crate::strategy::Strategy;
 
 /// The event source types (spec keys).
@@ -52,14 +52,6 @@ pub struct EventSourceStrategy;
 impl Strategy for EventSourceStrategy {
     fn validate(&self, obj: &Value) -> Vec<FieldError> {
         validate_event_source(spec(obj))
-    }
-
-    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
-        if spec_changed(new, old) {
-            self.validate(new)
-        } else {
-            Vec::new()
-        }
     }
 }
 

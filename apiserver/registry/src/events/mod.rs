@@ -24,7 +24,3 @@ fn present(v: &Value, key: &str) -> bool {
 fn spec(obj: &Value) -> &Value {
     obj.get("spec").unwrap_or(&Value::Null)
 }
-
-fn spec_changed(new: &Value, old: &Value) -> bool {
-    new.get("spec") != old.get("spec")
-}

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use argo_openapi::validation::{FieldError, FieldErrorType};
 use serde_json::{Value, json};
 
-use super::{present, spec, spec_changed, str_of};
+use super::{present, spec, str_of};
 use crate::strategy::Strategy;
 use argo_webhooks::cron::Schedule;
 
@@ -22,14 +22,6 @@ pub struct SensorStrategy;
 impl Strategy for SensorStrategy {
     fn validate(&self, obj: &Value) -> Vec<FieldError> {
         validate_sensor(spec(obj))
-    }
-
-    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
-        if spec_changed(new, old) {
-            self.validate(new)
-        } else {
-            Vec::new()
-        }
     }
 }
 

@@ -35,10 +35,6 @@ struct Opts {
     allow_empty_values: bool,
 }
 
-fn spec_changed(new: &Value, old: &Value) -> bool {
-    new.get("spec") != old.get("spec")
-}
-
 /// Workflow. There is no status subresource and the controller (and resubmit) write status
 /// through the main resource: only the spec is ever checked, and only when it changes.
 pub struct WorkflowStrategy;
@@ -56,14 +52,6 @@ impl Strategy for WorkflowStrategy {
         ));
         errs
     }
-
-    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
-        if spec_changed(new, old) {
-            self.validate(new)
-        } else {
-            Vec::new()
-        }
-    }
 }
 
 /// WorkflowTemplate: the entrypoint is optional; argument values may be left to submission.
@@ -73,14 +61,6 @@ impl Strategy for WorkflowTemplateStrategy {
     fn validate(&self, obj: &Value) -> Vec<FieldError> {
         template_rules(obj, "workflow template name")
     }
-
-    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
-        if spec_changed(new, old) {
-            self.validate(new)
-        } else {
-            Vec::new()
-        }
-    }
 }
 
 /// ClusterWorkflowTemplate: as WorkflowTemplate.
@@ -89,14 +69,6 @@ pub struct ClusterWorkflowTemplateStrategy;
 impl Strategy for ClusterWorkflowTemplateStrategy {
     fn validate(&self, obj: &Value) -> Vec<FieldError> {
         template_rules(obj, "cluster workflow template name")
-    }
-
-    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
-        if spec_changed(new, old) {
-            self.validate(new)
-        } else {
-            Vec::new()
-        }
     }
 }
 
@@ -186,14 +158,6 @@ impl Strategy for CronWorkflowStrategy {
             }),
         );
         errs
-    }
-
-    fn validate_update(&self, new: &Value, old: &Value) -> Vec<FieldError> {
-        if spec_changed(new, old) {
-            self.validate(new)
-        } else {
-            Vec::new()
-        }
     }
 }
 
