@@ -125,6 +125,16 @@ fn applications_must_fit_their_project() {
         ],
     );
     assert_eq!(p, "default");
+
+    // A remote cluster named, not addressed by URL: the default project's `server: "*"`
+    // permits it whatever its URL is.
+    let named = app("remote", "default", "https://example.com/any.git", "web").replace(
+        "    server: https://kubernetes.default.svc\n",
+        "    name: prod\n",
+    );
+    assert!(named.contains("name: prod"));
+    let out = apply(&s, "remote.yaml", &named);
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]

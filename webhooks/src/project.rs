@@ -60,9 +60,10 @@ pub struct Cluster {
 /// only cluster it knows is the in-cluster one (`in-cluster` ⇔ `https://kubernetes.default.svc`,
 /// each filling in the other). Any other name resolves to a cluster with that name and no
 /// server, any other server to a cluster with that server and no name. So a name that upstream
-/// would reject ("there are no clusters with this name") is accepted here, and project
-/// destinations written with a server do not match an app that names a remote cluster (nor the
-/// other way round).
+/// would reject ("there are no clusters with this name") is accepted here. A cluster known only
+/// by name matches a project destination whose server pattern is `*` or `**` (whatever its URL,
+/// it matches those) and destinations written with its name; other server patterns cannot be
+/// judged and do not match (nor does a name pattern match an app that gives only a server).
 pub fn resolve_destination(dest: &ApplicationDestination) -> Result<Cluster, String> {
     let name = dest.name.as_deref().unwrap_or("");
     let server = dest.server.as_deref().unwrap_or("");
@@ -609,6 +610,8 @@ pub struct CompiledDestinations {
 struct CompiledDestination {
     name: NegatableGlob,
     server: NegatableGlob,
+    /// `*` or `**`: matches any server URL, so also a cluster whose URL is unknown.
+    server_matches_any: bool,
     namespace: NegatableGlob,
     name_is_deny: bool,
     server_is_deny: bool,
@@ -629,6 +632,7 @@ impl CompiledDestinations {
                 CompiledDestination {
                     name: NegatableGlob::new(name, true, &[]),
                     server: NegatableGlob::new(server, true, &[]),
+                    server_matches_any: matches!(server, "*" | "**"),
                     namespace: NegatableGlob::new(namespace, true, &[]),
                     name_is_deny: is_deny_pattern(name),
                     server_is_deny: is_deny_pattern(server),
@@ -649,7 +653,12 @@ impl CompiledDestinations {
         let mut any_matched = false;
         for item in &self.items {
             let name_ok = !cluster.name.is_empty() && item.name.is_match(&cluster.name);
-            let server_ok = !cluster.server.is_empty() && item.server.is_match(&cluster.server);
+            let server_ok = if cluster.server.is_empty() {
+                // Known only by name: whatever its URL is, `*` matches it.
+                !cluster.name.is_empty() && item.server_matches_any
+            } else {
+                item.server.is_match(&cluster.server)
+            };
             let ns_ok = item.namespace.is_match(namespace);
             if (server_ok || name_ok) && ns_ok {
                 any_matched = true;
@@ -2408,9 +2417,18 @@ mod tests {
         })
         .unwrap();
         assert!(is_destination_permitted(&s, &in_cluster, "any"));
-        // A remote cluster known only by name has no server to match `server: "*"` (see
-        // `resolve_destination`).
-        assert!(!is_destination_permitted(&s, &named("prod"), "any"));
+        // A remote cluster known only by name: `server: "*"` matches whatever its URL is (see
+        // `resolve_destination`); a specific server pattern cannot be judged and does not.
+        assert!(is_destination_permitted(&s, &named("prod"), "any"));
+        let specific = AppProjectSpec {
+            destinations: Some(vec![ApplicationDestination {
+                server: Some("https://prod.example.com".into()),
+                namespace: Some("*".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        assert!(!is_destination_permitted(&specific, &named("prod"), "any"));
         assert!(is_group_kind_name_permitted(
             &s,
             "",
