@@ -9,6 +9,8 @@
 //! `/readyz` fail and writes answer 503/504 promptly, and the server recovers by itself. A
 //! compacted resourceVersion answers 410 Expired, never other data.
 
+mod etcd_replicas;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,90 +20,20 @@ use argo_apiserver_storage::Store;
 use argo_apiserver_storage::etcd::{EtcdOptions, EtcdStore};
 use argo_apiserver_storage::testing::EtcdCluster;
 use argo_tests::{Backend, Server, ServerOptions, tail};
+use etcd_replicas::{SEQ, application, applications, replica, runtime, rv, with_seq};
 use futures::{StreamExt, TryStreamExt};
 use kube::api::{Api, ListParams, PostParams, VersionMatch, WatchEvent, WatchParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::core::{ApiResource, DynamicObject, GroupVersionKind};
-use kube::{Client, Config};
-use serde_json::json;
-use tokio::runtime::Runtime;
+use kube::core::DynamicObject;
 use tokio::time::timeout;
 
-const NAMESPACE: &str = "argocd";
-const SEQ: &str = "example.com/seq";
 /// Longer than the server's own storage timeouts, so a slow answer is seen rather than cut off.
 const REQUEST_LIMIT: Duration = Duration::from_secs(30);
 /// How long service may take to come back after a failure before the test fails.
 const RECOVERY_LIMIT: Duration = Duration::from_secs(60);
 const WRITERS: usize = 4;
 
-fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-/// A replica on `cluster`, its endpoint list rotated by `shift` so that replicas start on
-/// different members.
-fn replica(cluster: &EtcdCluster, shift: usize) -> Server {
-    let mut endpoints = cluster.endpoints();
-    let n = endpoints.len();
-    endpoints.rotate_left(shift % n);
-    Server::start_on_etcd(endpoints, ServerOptions::default())
-}
-
-async fn applications(server: &Server) -> Api<DynamicObject> {
-    let kubeconfig = Kubeconfig::read_from(server.kubeconfig()).expect("read kubeconfig");
-    let mut config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default())
-        .await
-        .expect("kube config from kubeconfig");
-    // No client-side retries: every failed attempt is seen (and timed) as it happened.
-    config.default_retry = false;
-    let client = Client::try_from(config).expect("kube client");
-    let resource = ApiResource::from_gvk_with_plural(
-        &GroupVersionKind::gvk("argoproj.io", "v1alpha1", "Application"),
-        "applications",
-    );
-    Api::namespaced_with(client, NAMESPACE, &resource)
-}
-
-fn application(name: &str, seq: u64) -> DynamicObject {
-    serde_json::from_value(json!({
-        "apiVersion": "argoproj.io/v1alpha1",
-        "kind": "Application",
-        "metadata": {"name": name, "namespace": NAMESPACE, "annotations": {SEQ: seq.to_string()}},
-        "spec": {
-            "project": "default",
-            "destination": {"server": "https://kubernetes.default.svc", "namespace": "guestbook"},
-            "source": {
-                "repoURL": "https://github.com/argoproj/argocd-example-apps",
-                "path": "guestbook",
-                "targetRevision": "HEAD"
-            }
-        }
-    }))
-    .expect("application object")
-}
-
-fn with_seq(obj: &DynamicObject, seq: u64) -> DynamicObject {
-    let mut obj = obj.clone();
-    obj.metadata
-        .annotations
-        .get_or_insert_with(Default::default)
-        .insert(SEQ.into(), seq.to_string());
-    obj
-}
-
 fn name(obj: &DynamicObject) -> String {
     obj.metadata.name.clone().unwrap_or_default()
-}
-
-fn rv(obj: &DynamicObject) -> u64 {
-    let rv = obj.metadata.resource_version.as_deref().unwrap_or_default();
-    rv.parse()
-        .unwrap_or_else(|_| panic!("resourceVersion {rv:?} is not a number"))
 }
 
 fn seq(obj: &DynamicObject) -> u64 {
