@@ -84,6 +84,7 @@ pub struct Server {
     etcd_endpoints: Vec<String>,
     extra_args: Vec<String>,
     envs: Vec<(String, String)>,
+    policy: Option<String>,
 }
 
 /// How to start a server.
@@ -91,6 +92,9 @@ pub struct Server {
 pub struct ServerOptions {
     pub extra_args: Vec<String>,
     pub envs: Vec<(String, String)>,
+    /// A standalone authorization policy (the YAML rules of `--authorization-policy-file`),
+    /// written into the server's directory.
+    pub policy: Option<String>,
 }
 
 impl Server {
@@ -114,6 +118,7 @@ impl Server {
             etcd_endpoints: Vec::new(),
             extra_args: opts.extra_args,
             envs: opts.envs,
+            policy: opts.policy,
         };
         server.spawn();
         server
@@ -133,6 +138,7 @@ impl Server {
             etcd_endpoints: endpoints,
             extra_args: opts.extra_args,
             envs: opts.envs,
+            policy: opts.policy,
         };
         server.spawn();
         server
@@ -156,6 +162,11 @@ impl Server {
         } else if !self.etcd_endpoints.is_empty() {
             let servers = self.etcd_endpoints.join(",");
             cmd.args(["--storage", "etcd", "--etcd-servers", &servers]);
+        }
+        if let Some(policy) = &self.policy {
+            let file = self.dir.path().join("policy.yaml");
+            std::fs::write(&file, policy).expect("write the policy file");
+            cmd.arg("--authorization-policy-file").arg(file);
         }
         cmd.args(&self.extra_args);
         for (k, v) in &self.envs {
@@ -185,6 +196,23 @@ impl Server {
     /// Back to the machine's clock.
     pub fn clear_clock(&self) {
         let _ = std::fs::remove_file(self.clock_path());
+    }
+
+    /// A client certificate for `user` in `groups`, issued from the server's CA with
+    /// `argo-apiserver certs client`: the directory holding `tls.crt` and `tls.key`.
+    pub fn client_cert(&self, user: &str, groups: &[&str]) -> PathBuf {
+        let out = self.dir.path().join(format!("user-{user}"));
+        let mut cmd = Command::new(server_binary());
+        cmd.args(["certs", "client", "--ca-dir"])
+            .arg(self.data_dir().join("pki"))
+            .args(["--user", user, "--out-dir"])
+            .arg(&out);
+        for g in groups {
+            cmd.args(["--group", g]);
+        }
+        let o = cmd.output().expect("run certs client");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
     }
 
     /// The webhooks' base URL.

@@ -6,9 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use argo_tests::{
-    Backend, RawResponse, Server, ServerOptions, parse_json, server_binary, write_file,
-};
+use argo_tests::{Backend, RawResponse, Server, ServerOptions, parse_json, write_file};
 use serde_json::{Value, json};
 
 const V: &str = "1.33";
@@ -31,44 +29,22 @@ const POLICY: &str = r#"
 
 struct Env {
     server: Server,
-    // Holds the policy file for the server's lifetime.
-    _policy: tempfile::TempDir,
 }
 
 fn start() -> Env {
-    let policy = tempfile::tempdir().expect("temp dir");
-    let file = policy.path().join("policy.yaml");
-    std::fs::write(&file, POLICY).expect("write policy");
     let server = Server::start_with(
         Backend::Embedded,
         ServerOptions {
-            extra_args: vec![
-                "--authorization-policy-file".into(),
-                file.display().to_string(),
-            ],
+            policy: Some(POLICY.into()),
             ..Default::default()
         },
     );
-    Env {
-        server,
-        _policy: policy,
-    }
+    Env { server }
 }
 
 /// A client certificate for `user` in `groups`, signed by the server's CA.
 fn user_cert(server: &Server, user: &str, groups: &[&str]) -> PathBuf {
-    let out = server.dir.path().join(format!("user-{user}"));
-    let mut cmd = Command::new(server_binary());
-    cmd.args(["certs", "client", "--ca-dir"])
-        .arg(server.data_dir().join("pki"))
-        .args(["--user", user, "--out-dir"])
-        .arg(&out);
-    for g in groups {
-        cmd.args(["--group", g]);
-    }
-    let o = cmd.output().expect("run certs client");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out
+    server.client_cert(user, groups)
 }
 
 /// POSTs `body` to `path` as the user whose certificate is in `cert`.

@@ -8,9 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Barrier;
 
-use argo_tests::{
-    Backend, HOLD_FINALIZER, RawResponse, Server, ServerOptions, server_binary, write_file,
-};
+use argo_tests::{Backend, HOLD_FINALIZER, RawResponse, Server, ServerOptions, write_file};
 use serde_json::{Map, Value, json};
 
 const V: &str = "1.33";
@@ -35,28 +33,17 @@ const POLICY: &str = r#"
 
 struct Env {
     server: Server,
-    // Holds the policy file for the server's lifetime.
-    _policy: tempfile::TempDir,
 }
 
 fn start() -> Env {
-    let policy = tempfile::tempdir().expect("temp dir");
-    let file = policy.path().join("policy.yaml");
-    std::fs::write(&file, POLICY).expect("write policy");
     let server = Server::start_with(
         Backend::Embedded,
         ServerOptions {
-            extra_args: vec![
-                "--authorization-policy-file".into(),
-                file.display().to_string(),
-            ],
+            policy: Some(POLICY.into()),
             ..Default::default()
         },
     );
-    Env {
-        server,
-        _policy: policy,
-    }
+    Env { server }
 }
 
 /// A user with a client certificate signed by the server's CA: everything a request needs, owned,
@@ -70,17 +57,7 @@ struct User {
 }
 
 fn user(server: &Server, name: &str, groups: &[&str]) -> User {
-    let out = server.dir.path().join(format!("user-{name}"));
-    let mut cmd = Command::new(server_binary());
-    cmd.args(["certs", "client", "--ca-dir"])
-        .arg(server.data_dir().join("pki"))
-        .args(["--user", name, "--out-dir"])
-        .arg(&out);
-    for g in groups {
-        cmd.args(["--group", g]);
-    }
-    let o = cmd.output().expect("run certs client");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = server.client_cert(name, groups);
     User {
         name: name.to_string(),
         url: server.url(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use argo_tests::{Backend, Server, ServerOptions, server_binary, write_file};
+use argo_tests::{Backend, Server, ServerOptions, write_file};
 use serde_json::{Value, json};
 
 const APPS: &str = "/apis/argoproj.io/v1alpha1/namespaces/argocd/applications";
@@ -28,17 +28,7 @@ fn admin(server: &Server) -> Who {
 
 /// A client certificate for `user` in `groups`, signed by the server's CA.
 fn user(server: &Server, name: &str, groups: &[&str]) -> Who {
-    let out = server.dir.path().join(format!("user-{name}"));
-    let mut cmd = Command::new(server_binary());
-    cmd.args(["certs", "client", "--ca-dir"])
-        .arg(server.data_dir().join("pki"))
-        .args(["--user", name, "--out-dir"])
-        .arg(&out);
-    for g in groups {
-        cmd.args(["--group", g]);
-    }
-    let o = cmd.output().expect("run certs client");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = server.client_cert(name, groups);
     Who {
         cert: out.join("tls.crt"),
         key: out.join("tls.key"),
@@ -627,18 +617,11 @@ const WATCH_POLICY: &str = r#"
 
 #[test]
 fn watches_are_limited_per_user_and_end_on_their_timeout() {
-    let policy = tempfile::tempdir().expect("temp dir");
-    let file = policy.path().join("policy.yaml");
-    std::fs::write(&file, WATCH_POLICY).expect("write policy");
     let server = Server::start_with(
         Backend::Embedded,
         ServerOptions {
-            extra_args: vec![
-                "--max-watches-per-user".into(),
-                "2".into(),
-                "--authorization-policy-file".into(),
-                file.display().to_string(),
-            ],
+            extra_args: vec!["--max-watches-per-user".into(), "2".into()],
+            policy: Some(WATCH_POLICY.into()),
             ..Default::default()
         },
     );
