@@ -87,7 +87,11 @@ impl ApiServer {
                 let addr = rest.split("address=").nth(1)?.split_whitespace().next()?;
                 addr.parse::<SocketAddr>().ok().map(|a| a.port())
             });
-            if let Some(port) = port {
+            // Ready as a client would see it: listening, and the default AppProject (a
+            // readiness check) created just after start.
+            if let Some(port) = port
+                && self.log().contains("created the default AppProject")
+            {
                 self.port = port;
                 return;
             }
