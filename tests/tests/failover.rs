@@ -20,162 +20,15 @@ use argo_apiserver_storage::Store;
 use argo_apiserver_storage::etcd::{EtcdOptions, EtcdStore};
 use argo_apiserver_storage::testing::EtcdCluster;
 use argo_tests::{Backend, Server, ServerOptions, tail};
-use etcd_replicas::{SEQ, application, applications, replica, runtime, rv, with_seq};
+use etcd_replicas::{
+    Log, RECOVERY_LIMIT, REQUEST_LIMIT, Updates, WRITERS, application, applications,
+    assert_rv_never_back, list_rv, load_objects, lost_acks, name, replica, report_window, runtime,
+    rv, seq, status_code, wait_for_acks, with_seq, writer,
+};
 use futures::{StreamExt, TryStreamExt};
 use kube::api::{Api, ListParams, PostParams, VersionMatch, WatchEvent, WatchParams};
 use kube::core::DynamicObject;
 use tokio::time::timeout;
-
-/// Longer than the server's own storage timeouts, so a slow answer is seen rather than cut off.
-const REQUEST_LIMIT: Duration = Duration::from_secs(30);
-/// How long service may take to come back after a failure before the test fails.
-const RECOVERY_LIMIT: Duration = Duration::from_secs(60);
-const WRITERS: usize = 4;
-
-fn name(obj: &DynamicObject) -> String {
-    obj.metadata.name.clone().unwrap_or_default()
-}
-
-fn seq(obj: &DynamicObject) -> u64 {
-    obj.metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(SEQ))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_default()
-}
-
-/// The HTTP status of a failed request, or None when no response came (connection refused or
-/// broken, client-side timeout).
-fn status_code(e: &kube::Error) -> Option<u16> {
-    match e {
-        kube::Error::Api(s) => Some(s.code),
-        _ => None,
-    }
-}
-
-/// One write a client got a success answer for.
-#[derive(Clone, Debug)]
-struct Ack {
-    writer: usize,
-    name: String,
-    rv: u64,
-    seq: u64,
-    sent: Instant,
-    acked: Instant,
-}
-
-#[derive(Default)]
-struct Log {
-    acks: Vec<Ack>,
-    /// (writer, when it failed, what): writes whose outcome is unknown.
-    failures: Vec<(usize, Instant, String)>,
-}
-
-/// A client writing steadily: creates (a new name each time, never reused, so a create whose
-/// answer was lost is simply unknown) and optimistic-concurrency updates of its own objects.
-/// It talks to one replica and moves to the next when that one fails to answer, as a client
-/// behind a load balancer would.
-async fn writer(
-    id: usize,
-    apis: Arc<Vec<Api<DynamicObject>>>,
-    log: Arc<Mutex<Log>>,
-    stop: Arc<AtomicBool>,
-) {
-    let mut replica = id % apis.len();
-    // Own objects: the last acknowledged state, or None when a write's outcome is unknown.
-    let mut own: Vec<(String, Option<DynamicObject>)> = Vec::new();
-    let mut seq = 0u64;
-    let mut created = 0;
-    while !stop.load(Ordering::Relaxed) {
-        seq += 1;
-        let api = &apis[replica];
-        let create = own.len() < 3 || seq.is_multiple_of(4);
-        let pick = if create {
-            0
-        } else {
-            (seq as usize) % own.len()
-        };
-        let sent = Instant::now();
-        let result = if create {
-            let name = format!("load-{id}-{created}");
-            created += 1;
-            own.push((name.clone(), None));
-            let pick = own.len() - 1;
-            let r = timeout(
-                REQUEST_LIMIT,
-                api.create(&PostParams::default(), &application(&name, seq)),
-            )
-            .await;
-            (pick, r)
-        } else {
-            let (target, state) = own[pick].clone();
-            let current = match state {
-                Some(obj) => obj,
-                // After an unknown outcome, learn the current state before updating again.
-                None => match timeout(REQUEST_LIMIT, api.get_opt(&target)).await {
-                    Ok(Ok(Some(obj))) => obj,
-                    Ok(Ok(None)) => {
-                        // The create never happened: drop the name.
-                        own.remove(pick);
-                        continue;
-                    }
-                    _ => {
-                        replica = (replica + 1) % apis.len();
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                },
-            };
-            let r = timeout(
-                REQUEST_LIMIT,
-                api.replace(&target, &PostParams::default(), &with_seq(&current, seq)),
-            )
-            .await;
-            (pick, r)
-        };
-        let (pick, r) = result;
-        match r {
-            Ok(Ok(obj)) => {
-                let ack = Ack {
-                    writer: id,
-                    name: name(&obj),
-                    rv: rv(&obj),
-                    seq,
-                    sent,
-                    acked: Instant::now(),
-                };
-                own[pick].1 = Some(obj);
-                log.lock().expect("lock").acks.push(ack);
-            }
-            Ok(Err(e)) => {
-                own[pick].1 = None;
-                let code = status_code(&e);
-                log.lock().expect("lock").failures.push((
-                    id,
-                    Instant::now(),
-                    format!("{code:?} {e}"),
-                ));
-                // A conflict is an answer from a healthy replica; anything else moves on.
-                if code != Some(409) {
-                    replica = (replica + 1) % apis.len();
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            }
-            Err(_) => {
-                own[pick].1 = None;
-                log.lock().expect("lock").failures.push((
-                    id,
-                    Instant::now(),
-                    "client timeout".into(),
-                ));
-                replica = (replica + 1) % apis.len();
-            }
-        }
-        // Paced: the load is steady, and leaves the machine's CPUs to etcd and the replicas.
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
 
 /// What an informer-style watcher holds: name → (resourceVersion, seq), and what it noticed.
 #[derive(Default)]
@@ -302,63 +155,6 @@ async fn watcher(
     }
 }
 
-/// Waits until every writer has acknowledged `n` writes sent after `since`.
-fn wait_for_acks(log: &Mutex<Log>, since: Instant, n: usize, what: &str) {
-    let deadline = since + RECOVERY_LIMIT;
-    loop {
-        let counts = {
-            let log = log.lock().expect("lock");
-            let mut counts = [0usize; WRITERS];
-            for a in log.acks.iter().filter(|a| a.sent >= since) {
-                counts[a.writer] += 1;
-            }
-            counts
-        };
-        if counts.iter().all(|&c| c >= n) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "writes did not recover within {RECOVERY_LIMIT:?} after {what}: acks per writer {counts:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// The unavailability window of a failure at `at`: until the first acknowledged write sent at
-/// or after `at` (any client, and the slowest client). Printed as a parseable line.
-fn report_window(log: &Mutex<Log>, at: Instant, until: Instant, what: &str) {
-    let log = log.lock().expect("lock");
-    let mut first = [None::<Duration>; WRITERS];
-    for a in log.acks.iter().filter(|a| a.sent >= at) {
-        let d = a.acked - at;
-        let f = &mut first[a.writer];
-        if f.is_none_or(|f| d < f) {
-            *f = Some(d);
-        }
-    }
-    let any = first.iter().flatten().min().copied().unwrap_or_default();
-    let worst = first.iter().flatten().max().copied().unwrap_or_default();
-    let failures: Vec<&(usize, Instant, String)> = log
-        .failures
-        .iter()
-        .filter(|(_, t, _)| *t >= at && *t < until)
-        .collect();
-    let failed = failures.len();
-    eprintln!(
-        "UNAVAILABLE {what} {} ms (slowest client {} ms, {failed} writes failed)",
-        any.as_millis(),
-        worst.as_millis()
-    );
-    for (writer, t, what) in failures {
-        let what: String = what.chars().take(160).collect();
-        eprintln!(
-            "  writer {writer} failed at +{} ms: {what}",
-            (*t - at).as_millis()
-        );
-    }
-}
-
 #[test]
 fn kills_under_load_lose_no_acknowledged_write() {
     let test_start = Instant::now();
@@ -373,7 +169,16 @@ fn kills_under_load_lose_no_acknowledged_write() {
     // Watchers outlive the writers: they must catch up with the final state.
     let stop_watchers = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..WRITERS)
-        .map(|id| rt.spawn(writer(id, apis.clone(), log.clone(), stop.clone())))
+        .map(|id| {
+            let w = writer(
+                id,
+                apis.clone(),
+                log.clone(),
+                stop.clone(),
+                Updates::Replace,
+            );
+            rt.spawn(w)
+        })
         .collect();
     let watchers: Vec<_> = (0..2)
         .map(|start| {
@@ -429,37 +234,12 @@ fn kills_under_load_lose_no_acknowledged_write() {
         .block_on(async { timeout(REQUEST_LIMIT, apis[0].list(&ListParams::default())).await })
         .expect("list in time")
         .expect("consistent list on the surviving replica");
-    let list_rv: u64 = list
-        .metadata
-        .resource_version
-        .as_deref()
-        .unwrap_or("0")
-        .parse()
-        .expect("list rv");
-    let stored: BTreeMap<String, (u64, u64)> = list
-        .items
-        .iter()
-        .filter(|o| name(o).starts_with("load-"))
-        .map(|o| (name(o), (rv(o), seq(o))))
-        .collect();
+    let list_rv = list_rv(&list);
+    let stored = load_objects(&list);
 
     let log = log.lock().expect("lock");
     let acks = &log.acks;
-    // Acknowledged writes lost: the object gone, or older than what was acknowledged.
-    let mut lost = Vec::new();
-    for ack in acks {
-        match stored.get(&ack.name) {
-            None => lost.push(format!("{} (acked at rv {}) missing", ack.name, ack.rv)),
-            Some(&(rv, seq)) => {
-                if rv < ack.rv || seq < ack.seq || (rv == ack.rv && seq != ack.seq) {
-                    lost.push(format!(
-                        "{} acked rv {} seq {}, stored rv {rv} seq {seq}",
-                        ack.name, ack.rv, ack.seq
-                    ));
-                }
-            }
-        }
-    }
+    let lost = lost_acks(acks, &stored);
     eprintln!(
         "ACKNOWLEDGED_WRITES {} LOST {} FAILED {} (unknown outcome)",
         acks.len(),
@@ -471,32 +251,7 @@ fn kills_under_load_lose_no_acknowledged_write() {
         list_rv >= acks.iter().map(|a| a.rv).max().unwrap_or(0),
         "the list is older than an acknowledged write"
     );
-
-    // resourceVersions never go backwards: a write acknowledged before another was sent has
-    // the smaller resourceVersion (per client this is its own order).
-    let mut by_ack: Vec<&Ack> = acks.iter().collect();
-    by_ack.sort_by_key(|a| a.acked);
-    let mut by_sent: Vec<&Ack> = acks.iter().collect();
-    by_sent.sort_by_key(|a| a.sent);
-    let (mut i, mut max_before): (usize, Option<&Ack>) = (0, None);
-    for y in by_sent {
-        while i < by_ack.len() && by_ack[i].acked < y.sent {
-            if max_before.is_none_or(|m| by_ack[i].rv > m.rv) {
-                max_before = Some(by_ack[i]);
-            }
-            i += 1;
-        }
-        if let Some(x) = max_before {
-            assert!(
-                x.rv < y.rv,
-                "resourceVersion went back: {} acked at rv {} before {} was sent, which got rv {}",
-                x.name,
-                x.rv,
-                y.name,
-                y.rv
-            );
-        }
-    }
+    assert_rv_never_back(acks);
 
     // The watchers, one of which lost its replica, converge on exactly the stored state.
     let deadline = Instant::now() + RECOVERY_LIMIT;

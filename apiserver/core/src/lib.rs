@@ -7,10 +7,13 @@
 // are the cold path, so its size is not worth boxing.
 #![allow(clippy::result_large_err)]
 
+pub mod body;
+pub mod continue_token;
 pub mod depth;
 pub mod meta;
 pub mod negotiation;
 pub mod params;
+pub mod patch;
 pub mod request_info;
 pub mod selector;
 pub mod status;

@@ -9,6 +9,7 @@ use argo_apiserver_core::params::{
     DeleteOptions, FieldValidation, ListOptions, PatchOptions, PatchType, PropagationPolicy,
     ReadMode, WriteOptions,
 };
+pub use argo_apiserver_core::patch::{Patch, apply_patch, parse_apply, parse_patch};
 use argo_apiserver_core::{ApiError, GroupResource, Status, StatusDetails};
 use argo_apiserver_storage::cacher::{
     CacheError, CacheEvent, CacheWatchItem, CachedObject, Cacher, EventType, ObjectAttrs,
@@ -333,7 +334,7 @@ impl KindStore {
                     let last = items.last().map(|o| &*o.key).unwrap_or("");
                     continue_token = Some(
                         continue_token::encode(&prefix, &format!("{last}\0"), revision)
-                            .map_err(|e| store_err(self.def, "", e))?,
+                            .map_err(|e| store_err(self.def, "", e.into()))?,
                     );
                     break;
                 }
@@ -404,7 +405,7 @@ impl KindStore {
             if overflow || (full && page.continue_token.is_some()) {
                 let after = last_taken.unwrap_or_default();
                 let next = continue_token::encode(&prefix, &format!("{after}\0"), list_revision)
-                    .map_err(|e| store_err(self.def, "", e))?;
+                    .map_err(|e| store_err(self.def, "", e.into()))?;
                 let remaining = if filtered || overflow {
                     None
                 } else {
@@ -1641,68 +1642,6 @@ fn validate_meta_update(new: &Value, old: &Value) -> Vec<FieldError> {
         }
     }
     errors
-}
-
-/// A parsed patch body.
-pub enum Patch {
-    Json(json_patch::Patch),
-    Merge(Value),
-    /// A server-side apply configuration (from YAML or JSON).
-    Apply(Value),
-}
-
-/// An apply body: JSON (what kubectl and client-go send) or YAML, as kube's `yaml.Unmarshal`.
-pub fn parse_apply(body: &[u8]) -> Result<Value, ApiError> {
-    if let Ok(v) = serde_json::from_slice::<Value>(body) {
-        return Ok(v);
-    }
-    let yaml: serde_yaml::Value = serde_yaml::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
-    let value = match yaml {
-        // An empty document is an empty object, as Go's yaml.Unmarshal leaves the map empty.
-        serde_yaml::Value::Null => json!({}),
-        other => serde_json::to_value(other)
-            .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?,
-    };
-    Ok(value)
-}
-
-pub fn parse_patch(patch_type: PatchType, body: &[u8]) -> Result<Patch, ApiError> {
-    match patch_type {
-        PatchType::Json => serde_json::from_slice::<json_patch::Patch>(body)
-            .map(Patch::Json)
-            .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}"))),
-        PatchType::Merge => serde_json::from_slice::<Value>(body)
-            .map(Patch::Merge)
-            .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}"))),
-        PatchType::Apply => parse_apply(body).map(Patch::Apply),
-    }
-}
-
-pub fn apply_patch(patch: &Patch, old: &Value) -> Result<Value, ApiError> {
-    let mut new = old.clone();
-    match patch {
-        Patch::Json(p) => json_patch::patch(&mut new, p).map_err(|e| {
-            let mut err = ApiError::internal(&e);
-            err.status.code = 422;
-            err.status.reason = "Invalid".into();
-            err.status.message = e.to_string();
-            err.status.details = None;
-            err
-        })?,
-        Patch::Merge(p) => {
-            if !p.is_object() {
-                return Err(ApiError::bad_request("a merge patch must be a JSON object"));
-            }
-            json_patch::merge(&mut new, p)
-        }
-        Patch::Apply(_) => {
-            return Err(ApiError::internal(
-                "an apply configuration is merged by the field manager, not patched",
-            ));
-        }
-    }
-    Ok(new)
 }
 
 /// The resourceVersion a patch sets, if it touches it (then it is a precondition).

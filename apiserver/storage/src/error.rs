@@ -67,3 +67,9 @@ impl StoreError {
         StoreError::Internal { source: e.into() }
     }
 }
+
+impl From<crate::continue_token::InvalidContinue> for StoreError {
+    fn from(e: crate::continue_token::InvalidContinue) -> Self {
+        StoreError::InvalidContinue { reason: e.reason }
+    }
+}

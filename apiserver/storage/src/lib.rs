@@ -6,7 +6,6 @@
 
 pub mod cacher;
 pub mod conformance;
-pub mod continue_token;
 pub mod embedded;
 mod error;
 pub mod etcd;
@@ -14,6 +13,8 @@ pub mod keys;
 mod store;
 pub mod testing;
 
+/// The continue-token codec is API machinery (core); storage reads at the revision it pins.
+pub use argo_apiserver_core::continue_token;
 pub use error::{Result, StoreError};
 pub use store::{
     Deleted, KeyValue, ListOptions, ListResult, Revision, RevisionMatch, Store, WatchEvent,
