@@ -528,14 +528,10 @@ fn spawn_storage_probe(
     });
 }
 
-/// Keeps `apiserver_storage_objects` current from the watch caches, and hands memory freed by
-/// large responses back to the OS.
+/// Keeps `apiserver_storage_objects` current from the watch caches.
 fn spawn_object_counter(router: Arc<Router>, mut shutdown: watch::Receiver<bool>) {
     tokio::spawn(async move {
         loop {
-            let _ =
-                tokio::task::spawn_blocking(argo_apiserver_storage::cacher::release_free_memory)
-                    .await;
             for kind in router.registry.kinds() {
                 let count = kind.cacher().object_count().await;
                 router.metrics.set_storage_objects(

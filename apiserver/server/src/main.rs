@@ -2,6 +2,13 @@
 
 use clap::{Parser, Subcommand};
 
+/// jemalloc rather than glibc's malloc. Under steady mixed load glibc's heap fragments
+/// (long-lived cached objects leave the watch cache's ring in order, interleaved with
+/// short-lived request and encoding buffers) and keeps freed pages resident: RSS climbed ~10 MiB
+/// a minute while the live heap stayed flat. jemalloc returns freed pages by itself (decay).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "argo-apiserver",
@@ -28,6 +35,10 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    // Purge freed pages on jemalloc's own threads, so an idle server shrinks too (decay
+    // otherwise runs only when the process allocates). Best effort: a refusal changes nothing
+    // but how soon memory goes back.
+    let _ = tikv_jemalloc_ctl::background_thread::write(true);
     let cli = Cli::parse();
     // `certs` needs neither logging nor a runtime, and its stdout (a caBundle) is often captured.
     if let Command::Certs(args) = cli.command {

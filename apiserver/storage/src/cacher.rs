@@ -82,17 +82,6 @@ impl ObjectAttrs {
     }
 }
 
-/// Returns memory the allocator holds but no longer uses to the OS. glibc keeps freed heap
-/// (large list buffers, relist pages) mapped indefinitely, which would make the process look
-/// several times bigger than what it stores.
-pub fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// Computes [`ObjectAttrs`] from a stored value.
 pub type AttrsFn = Arc<dyn Fn(&[u8]) -> ObjectAttrs + Send + Sync>;
 
@@ -340,8 +329,6 @@ impl Cacher {
         }
         self.revision_tx.send_replace(revision);
         self.ready_tx.send_replace(true);
-        // The pages read above are freed, but the allocator keeps them; hand them back.
-        tokio::task::spawn_blocking(release_free_memory);
         while let Some(item) = stream.next().await {
             let event = item?;
             self.apply(event).await;
