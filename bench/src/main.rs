@@ -6,7 +6,9 @@
 //!    watch cache with `resourceVersion=0` and as the default consistent read);
 //! 3. watch fan-out: the delivery latency of one update to 1,000 watchers;
 //! 4. the server's RSS with 100,000 stored Applications against their JSON size;
-//! 5. the admission webhooks' reviews/s and latency, over HTTPS as kube-apiserver calls them.
+//! 5. the admission webhooks' reviews/s and latency, over HTTPS as kube-apiserver calls them;
+//! 6. (`apply`, on request) server-side apply against merge patch;
+//! 7. (`soak`, on request) ten minutes of mixed load with the server's RSS sampled every 10 s.
 //!
 //! Every scenario prints a table with the numbers and the target. `--scale 0.1` makes a
 //! quick run.
@@ -14,6 +16,7 @@
 mod apply;
 mod client;
 mod server;
+mod soak;
 mod stats;
 mod webhook;
 
@@ -45,6 +48,8 @@ enum Scenario {
     Webhook,
     /// Server-side apply against merge patch (not in the default run).
     Apply,
+    /// Mixed load for --soak-seconds with memory sampled every 10 s (not in the default run).
+    Soak,
 }
 
 #[derive(Debug, Parser)]
@@ -119,6 +124,21 @@ struct Args {
     /// Size of the Application the apply scenario rewrites, in bytes.
     #[arg(long, default_value_t = 5120)]
     apply_object_bytes: usize,
+    /// How long the soak runs, in seconds (multiplied by --scale).
+    #[arg(long, default_value_t = 600.0)]
+    soak_seconds: f64,
+    /// Concurrent watches during the soak (not scaled: they are the point of the soak).
+    #[arg(long, default_value_t = 200)]
+    soak_watchers: usize,
+    /// Writes and subresource calls per second during the soak, all writers together.
+    #[arg(long, default_value_t = 500.0)]
+    soak_rate: f64,
+    /// Concurrent writers during the soak.
+    #[arg(long, default_value_t = 16)]
+    soak_writers: usize,
+    /// Names per kind and namespace the soak cycles through (bounds its working set).
+    #[arg(long, default_value_t = 50)]
+    soak_pool: usize,
 }
 
 impl Args {
@@ -167,16 +187,8 @@ async fn main() -> Result<()> {
         // A fresh server, so its memory holds only the objects this scenario counts.
         let mut server = ServerProcess::start(&binary, &args.server_args).await?;
         println!("server pid {} (memory)", server.pid());
-        match rss(&args, &mut server, pad).await {
-            Ok(t) => {
-                print!("{}", t.render());
-                tables.push(t);
-            }
-            Err(e) => {
-                eprintln!("server log tail:\n{}", server.log_tail(30));
-                return Err(e);
-            }
-        }
+        let result = rss(&args, &mut server, pad).await;
+        keep(result, &server, &mut tables)?;
     }
     if args.scenarios.contains(&Scenario::Webhook) {
         // A fresh server, on a webhook port of its own.
@@ -191,16 +203,11 @@ async fn main() -> Result<()> {
             http1: args.webhook_http1,
             rate: args.webhook_rate,
         };
-        match webhook::run(&settings, &server, port).await {
-            Ok(t) => {
-                print!("{}", t.render());
-                tables.push(t);
-            }
-            Err(e) => {
-                eprintln!("server log tail:\n{}", server.log_tail(30));
-                return Err(e);
-            }
-        }
+        keep(
+            webhook::run(&settings, &server, port).await,
+            &server,
+            &mut tables,
+        )?;
     }
     if args.scenarios.contains(&Scenario::Apply) {
         let server = ServerProcess::start(&binary, &args.server_args).await?;
@@ -210,16 +217,19 @@ async fn main() -> Result<()> {
             clients: args.apply_clients,
             object_bytes: args.apply_object_bytes,
         };
-        match apply::run(&settings, &server).await {
-            Ok(t) => {
-                print!("{}", t.render());
-                tables.push(t);
-            }
-            Err(e) => {
-                eprintln!("server log tail:\n{}", server.log_tail(30));
-                return Err(e);
-            }
-        }
+        keep(apply::run(&settings, &server).await, &server, &mut tables)?;
+    }
+    if args.scenarios.contains(&Scenario::Soak) {
+        let server = ServerProcess::start(&binary, &args.server_args).await?;
+        println!("server pid {} (soak)", server.pid());
+        let settings = soak::Settings {
+            seconds: args.soak_seconds * args.scale,
+            watchers: args.soak_watchers,
+            rate: args.soak_rate,
+            writers: args.soak_writers,
+            pool: args.soak_pool,
+        };
+        keep(soak::run(&settings, &server).await, &server, &mut tables)?;
     }
     println!("\n######## summary ########");
     println!("load average at the end: {}", load_average());
@@ -254,6 +264,22 @@ async fn run_shared(
         push(fan_out(args, server, pad).await?);
     }
     Ok(())
+}
+
+/// Prints a scenario's table and keeps it for the summary; on failure, shows the server's log
+/// tail first.
+fn keep(result: Result<Table>, server: &ServerProcess, tables: &mut Vec<Table>) -> Result<()> {
+    match result {
+        Ok(t) => {
+            print!("{}", t.render());
+            tables.push(t);
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("server log tail:\n{}", server.log_tail(30));
+            Err(e)
+        }
+    }
 }
 
 fn load_average() -> String {
