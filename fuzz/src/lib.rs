@@ -1,7 +1,9 @@
 //! What the fuzz targets share: splitting one input into parts, and the invariants every
 //! parser's result is held to beyond "does not panic".
 
+use argo_apiserver_core::PatchType;
 use argo_apiserver_core::depth::{MAX_NESTING_DEPTH, depth};
+use argo_apiserver_core::patch::{apply_patch, parse_patch};
 use serde_json::{Value, json};
 
 /// Splits at the first NUL: the fuzzer learns the separator from the seeds, and either part may
@@ -48,4 +50,21 @@ pub fn check_decoded(value: &Value) {
     let bytes = serde_json::to_vec(value).expect("a decoded body encodes");
     let back: Value = serde_json::from_slice(&bytes).expect("an encoded body decodes");
     assert_eq!(&back, value, "a body changed on its way through storage");
+}
+
+/// A patch body of `patch_type` applied to a stored object; input is `document NUL patch`.
+pub fn patch(data: &[u8], patch_type: PatchType) {
+    let (doc, patch) = split(data);
+    let old = document(doc);
+    let Ok(p) = parse_patch(patch_type, patch) else {
+        return;
+    };
+    let Ok(new) = apply_patch(&p, &old) else {
+        return;
+    };
+    if patch_type == PatchType::Merge {
+        // RFC 7386: a merge patch is idempotent, so a retried PATCH changes nothing more.
+        let again = apply_patch(&p, &new).expect("a merge patch that applied once applies again");
+        assert_eq!(again, new, "a merge patch applied twice differs from once");
+    }
 }

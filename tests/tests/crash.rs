@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use argo_tests::{Backend, Server, tail};
 use etcd_replicas::{
-    Ack, Log, REQUEST_LIMIT, Updates, WRITERS, applications, assert_rv_never_back, list_rv,
-    load_objects, lost_acks, name, report_window, runtime, rv, seq, wait_for_acks, writer,
+    Ack, Log, REQUEST_LIMIT, Updates, WRITERS, applications, check_acknowledged, load_objects,
+    name, report_window, runtime, rv, seq, wait_for_acks, writer,
 };
 use futures::{StreamExt, TryStreamExt};
 use kube::api::{ListParams, WatchEvent, WatchParams};
@@ -122,30 +122,9 @@ fn kill_9_under_load_loses_no_acknowledged_write() {
     }
 
     let api = &apis[0];
-    let list = rt
-        .block_on(async { timeout(REQUEST_LIMIT, api.list(&ListParams::default())).await })
-        .expect("list in time")
-        .expect("consistent list");
-    let at_rv = list_rv(&list);
-    let stored = load_objects(&list);
-
+    let (stored, at_rv) = check_acknowledged(&rt, api, &log);
     let log = log.lock().expect("lock");
     let acks = &log.acks;
-    let lost = lost_acks(acks, &stored);
-    eprintln!(
-        "ACKNOWLEDGED-LOST {} of {} ({} writes failed with an unknown outcome, {} objects stored)",
-        lost.len(),
-        acks.len(),
-        log.failures.len(),
-        stored.len()
-    );
-    assert!(lost.is_empty(), "acknowledged writes lost: {lost:#?}");
-    let max_acked = acks.iter().map(|a| a.rv).max().unwrap_or(0);
-    assert!(
-        at_rv >= max_acked,
-        "the list at rv {at_rv} is older than an acknowledged write at rv {max_acked}"
-    );
-    assert_rv_never_back(acks);
     // Across each restart in particular: every write acknowledged after it has a greater
     // resourceVersion than every write acknowledged before the kill.
     for (i, at) in kills.iter().enumerate() {

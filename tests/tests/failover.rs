@@ -22,8 +22,8 @@ use argo_apiserver_storage::testing::EtcdCluster;
 use argo_tests::{Backend, Server, ServerOptions, tail};
 use etcd_replicas::{
     Log, RECOVERY_LIMIT, REQUEST_LIMIT, Updates, WRITERS, application, applications,
-    assert_rv_never_back, list_rv, load_objects, lost_acks, name, replica, report_window, runtime,
-    rv, seq, status_code, wait_for_acks, with_seq, writer,
+    check_acknowledged, name, replica, report_window, runtime, rv, seq, status_code, wait_for_acks,
+    with_seq, writer,
 };
 use futures::{StreamExt, TryStreamExt};
 use kube::api::{Api, ListParams, PostParams, VersionMatch, WatchEvent, WatchParams};
@@ -230,28 +230,7 @@ fn kills_under_load_lose_no_acknowledged_write() {
     }
 
     // Everything through the surviving replica, with a consistent list.
-    let list = rt
-        .block_on(async { timeout(REQUEST_LIMIT, apis[0].list(&ListParams::default())).await })
-        .expect("list in time")
-        .expect("consistent list on the surviving replica");
-    let list_rv = list_rv(&list);
-    let stored = load_objects(&list);
-
-    let log = log.lock().expect("lock");
-    let acks = &log.acks;
-    let lost = lost_acks(acks, &stored);
-    eprintln!(
-        "ACKNOWLEDGED_WRITES {} LOST {} FAILED {} (unknown outcome)",
-        acks.len(),
-        lost.len(),
-        log.failures.len()
-    );
-    assert!(lost.is_empty(), "acknowledged writes lost: {lost:#?}");
-    assert!(
-        list_rv >= acks.iter().map(|a| a.rv).max().unwrap_or(0),
-        "the list is older than an acknowledged write"
-    );
-    assert_rv_never_back(acks);
+    let (stored, _) = check_acknowledged(&rt, &apis[0], &log);
 
     // The watchers, one of which lost its replica, converge on exactly the stored state.
     let deadline = Instant::now() + RECOVERY_LIMIT;

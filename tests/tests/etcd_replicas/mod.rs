@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use argo_apiserver_storage::testing::EtcdCluster;
 use argo_tests::{Server, ServerOptions};
-use kube::api::{Api, Patch, PatchParams, PostParams};
+use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::core::{ApiResource, DynamicObject, GroupVersionKind, ObjectList};
 use kube::{Client, Config};
@@ -343,6 +343,39 @@ pub fn load_objects(list: &ObjectList<DynamicObject>) -> BTreeMap<String, (u64, 
         .filter(|o| name(o).starts_with("load-"))
         .map(|o| (name(o), (rv(o), seq(o))))
         .collect()
+}
+
+/// After the load: a consistent list through `api` holds every acknowledged write, is not older
+/// than any of them, and resourceVersions never went backwards. Prints the count of lost writes
+/// (the figure a failure test reports); returns the load's stored objects and the list's rv.
+pub fn check_acknowledged(
+    rt: &Runtime,
+    api: &Api<DynamicObject>,
+    log: &Mutex<Log>,
+) -> (BTreeMap<String, (u64, u64)>, u64) {
+    let list = rt
+        .block_on(async { timeout(REQUEST_LIMIT, api.list(&ListParams::default())).await })
+        .expect("list in time")
+        .expect("consistent list");
+    let at_rv = list_rv(&list);
+    let stored = load_objects(&list);
+    let log = log.lock().expect("lock");
+    let lost = lost_acks(&log.acks, &stored);
+    eprintln!(
+        "ACKNOWLEDGED-LOST {} of {} ({} writes failed with an unknown outcome, {} objects stored)",
+        lost.len(),
+        log.acks.len(),
+        log.failures.len(),
+        stored.len()
+    );
+    assert!(lost.is_empty(), "acknowledged writes lost: {lost:#?}");
+    let max_acked = log.acks.iter().map(|a| a.rv).max().unwrap_or(0);
+    assert!(
+        at_rv >= max_acked,
+        "the list at rv {at_rv} is older than an acknowledged write at rv {max_acked}"
+    );
+    assert_rv_never_back(&log.acks);
+    (stored, at_rv)
 }
 
 /// Acknowledged writes lost: the object gone, or older than what was acknowledged.
