@@ -348,6 +348,80 @@ fn patches_cannot_store_objects_too_deep_to_read() {
     assert_eq!(r.code, 200, "the list is still readable: {r:?}");
 }
 
+/// A JSON patch is held to kube's limits on what it may do beyond its own size: 10,000
+/// operations (413), and `copy` operations adding 3 MiB in all (422). Forty copies of the root in
+/// a 2 KiB body would otherwise double the object forty times.
+#[test]
+fn json_patches_cannot_amplify_themselves() {
+    let server = Server::start(Backend::Embedded);
+    let who = admin(&server);
+    let r = send(
+        &server,
+        &who,
+        "POST",
+        APPS,
+        "application/json",
+        application("bomb").to_string().as_bytes(),
+    );
+    assert_eq!(r.code, 201, "{r:?}");
+    // Each copies /spec into itself: /spec doubles with every operation.
+    let doubling: Vec<Value> = (0..40)
+        .map(|i| json!({"op": "copy", "from": "/spec", "path": format!("/spec/x{i}")}))
+        .collect();
+    let r = send(
+        &server,
+        &who,
+        "PATCH",
+        &format!("{APPS}/bomb"),
+        "application/json-patch+json",
+        Value::Array(doubling).to_string().as_bytes(),
+    );
+    let message = r.status(422, "Invalid");
+    assert!(
+        message
+            .starts_with("Unable to complete the copy, the accumulated size increase of copy is"),
+        "{r:?}"
+    );
+
+    let many = vec![json!({"op": "test", "path": "/kind", "value": "Application"}); 10_001];
+    let r = send(
+        &server,
+        &who,
+        "PATCH",
+        &format!("{APPS}/bomb"),
+        "application/json-patch+json",
+        Value::Array(many).to_string().as_bytes(),
+    );
+    r.status(413, "RequestEntityTooLarge");
+    assert!(
+        r.body.contains(
+            "The allowed number of operations in a JSON patch is 10000, but the patch has 10001"
+        ),
+        "{r:?}"
+    );
+
+    // Nothing of either was written, and a patch that copies a little still applies.
+    let fine = json!([
+        {"op": "add", "path": "/metadata/labels", "value": {}},
+        {"op": "copy", "from": "/spec/project", "path": "/metadata/labels/project"}
+    ]);
+    let r = send(
+        &server,
+        &who,
+        "PATCH",
+        &format!("{APPS}/bomb"),
+        "application/json-patch+json",
+        fine.to_string().as_bytes(),
+    );
+    assert_eq!(r.code, 200, "{r:?}");
+    let stored = r.json();
+    assert!(stored["spec"].get("x0").is_none(), "{stored}");
+    assert_eq!(
+        stored["metadata"]["labels"]["project"],
+        stored["spec"]["project"]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // In-flight requests.
 

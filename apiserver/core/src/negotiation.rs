@@ -108,6 +108,9 @@ pub struct AcceptClause {
 
 type Clause = AcceptClause;
 
+/// Up to this many elements Go's sort.Sort is an insertion sort.
+const GO_INSERTION_SORT_MAX: usize = 12;
+
 /// The clauses of an Accept header in goautoneg's order (see [`parse_accept`]); an absent or
 /// empty header means `*/*`. For endpoints with their own media types (OpenAPI).
 pub fn accept_clauses(header: Option<&str>) -> Vec<AcceptClause> {
@@ -118,8 +121,10 @@ pub fn accept_clauses(header: Option<&str>) -> Vec<AcceptClause> {
 }
 
 /// `goautoneg.ParseAccept`: clauses, then Go's sort by quality (specific types before
-/// wildcards). Go sorts such short slices with an insertion sort, which keeps the client's
-/// order among equals; this does the same with the same comparison.
+/// wildcards). Go sorts up to 12 elements with an insertion sort, which keeps the client's order
+/// among equals; this does the same with the same comparison. Longer headers (only a hostile
+/// client sends them; Go's order there is its pdqsort's) are sorted stably by the same criteria
+/// as a total order, so a header of thousands of clauses costs O(n log n), not O(n²).
 fn parse_accept(header: &str) -> Vec<Clause> {
     let mut out: Vec<Clause> = Vec::new();
     for part in header.split(',') {
@@ -152,6 +157,14 @@ fn parse_accept(header: &str) -> Vec<Clause> {
             }
         }
         out.push(c);
+    }
+    if out.len() > GO_INSERTION_SORT_MAX {
+        out.sort_by(|a, b| {
+            b.q.total_cmp(&a.q)
+                .then((a.typ == "*").cmp(&(b.typ == "*")))
+                .then((a.sub == "*").cmp(&(b.sub == "*")))
+        });
+        return out;
     }
     let less = |a: &Clause, b: &Clause| {
         a.q > b.q || (a.typ != "*" && b.typ == "*") || (a.sub != "*" && b.sub == "*")
@@ -410,6 +423,37 @@ pub fn request_body_format(content_type: Option<&str>) -> Result<Format, ApiErro
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn long_accept_headers_sort_by_quality() {
+        // Ascending qualities: the worst case of an insertion sort.
+        let header: Vec<String> = (0..50_000)
+            .map(|i| format!("application/x{i};q=0.{i:05}"))
+            .chain(["*/*;q=1".to_string()])
+            .collect();
+        let clauses = accept_clauses(Some(&header.join(",")));
+        assert_eq!(clauses.len(), 50_001);
+        assert_eq!(clauses[0].typ, "*");
+        assert!(clauses.windows(2).all(|w| w[0].q >= w[1].q));
+        // Equal qualities keep the client's order; specific types precede wildcards.
+        let c = accept_clauses(Some(
+            &(0..20)
+                .map(|i| {
+                    if i == 3 {
+                        "*/*".into()
+                    } else {
+                        format!("a/b{i}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+        ));
+        let subs: Vec<&str> = c.iter().map(|c| c.sub.as_str()).collect();
+        assert_eq!(subs[0], "b0");
+        assert_eq!(subs[18], "b19");
+        assert_eq!(subs[19], "*");
+    }
+
     use super::*;
 
     const KUBECTL_GET: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";

@@ -143,8 +143,11 @@ fn store_err(def: &ResourceDef, name: &str, e: StoreError) -> ApiError {
             ApiError::bad_request(format!("invalid continue token: {reason}"))
         }
         StoreError::InvalidKey { .. } => ApiError::bad_request(e.to_string()),
+        // Not done: 503 with Retry-After, so clients try again.
         StoreError::Unavailable { .. } => ApiError::service_unavailable(&e.to_string()),
-        StoreError::Timeout(_) => ApiError::timeout(&e.to_string(), Some(1)),
+        // Outcome unknown (a write may have been applied): 504 without Retry-After, as kube's,
+        // since client-go would silently repeat the write and turn a success into a 409.
+        StoreError::Timeout(_) => ApiError::timeout(&e.to_string(), None),
         StoreError::Internal { .. } => ApiError::internal(e),
     }
 }
