@@ -6,12 +6,14 @@
 //! as `UNAVAILABLE <failure> <n> ms ...`; it is reported, not asserted, beyond recovering at all.
 //!
 //! Storage faults: etcd stopped (connections refused) or frozen (nothing answers) makes
-//! `/readyz` fail and writes answer 503/504 promptly, and the server recovers by itself. A
+//! `/readyz` fail and writes answer promptly, 503 with Retry-After (not written) or 504
+//! without (outcome unknown), and the server recovers by itself. A
 //! compacted resourceVersion answers 410 Expired, never other data.
 
 mod etcd_replicas;
 
 use std::collections::BTreeMap;
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,9 +21,9 @@ use std::time::{Duration, Instant};
 use argo_apiserver_storage::Store;
 use argo_apiserver_storage::etcd::{EtcdOptions, EtcdStore};
 use argo_apiserver_storage::testing::EtcdCluster;
-use argo_tests::{Backend, Server, ServerOptions, tail};
+use argo_tests::{Backend, Server, ServerOptions, parse_json, tail};
 use etcd_replicas::{
-    Log, RECOVERY_LIMIT, REQUEST_LIMIT, Updates, WRITERS, application, applications,
+    Log, NAMESPACE, RECOVERY_LIMIT, REQUEST_LIMIT, Updates, WRITERS, application, applications,
     check_acknowledged, name, replica, report_window, runtime, rv, seq, status_code, wait_for_acks,
     with_seq, writer,
 };
@@ -290,18 +292,80 @@ fn wait_readyz(server: &Server, want: bool, what: &str) -> Duration {
     start.elapsed()
 }
 
-/// A write while etcd cannot serve: a 503 or 504 Status, in bounded time.
-async fn write_refused(api: &Api<DynamicObject>, name: &str) -> (u16, Duration) {
-    let start = Instant::now();
-    let r = timeout(
-        REQUEST_LIMIT,
-        api.create(&PostParams::default(), &application(name, 0)),
+/// How a write was refused while etcd could not serve.
+#[derive(Debug)]
+struct Refused {
+    code: u16,
+    reason: String,
+    /// The `Retry-After` header, if any.
+    retry_after: Option<String>,
+    /// The Status's `details.retryAfterSeconds`, if any.
+    retry_after_seconds: Option<u64>,
+    took: Duration,
+}
+
+/// A write while etcd cannot serve, in bounded time. Sent with curl, since kube's error type
+/// does not carry the response's headers and Retry-After is what client-go acts on.
+fn write_refused(server: &Server, name: &str) -> Refused {
+    let body = server.dir.path().join(format!("{name}.json"));
+    std::fs::write(
+        &body,
+        serde_json::to_vec(&application(name, 0)).expect("encode"),
     )
-    .await
-    .unwrap_or_else(|_| panic!("a write hung for {REQUEST_LIMIT:?} while etcd was down"));
-    match r {
-        Err(kube::Error::Api(s)) if s.code == 503 || s.code == 504 => (s.code, start.elapsed()),
-        other => panic!("a write while etcd is down answered {other:?}"),
+    .expect("write body");
+    let (ca, cert, key) = server.pki();
+    let out = server.dir.path().join(format!("{name}.reply"));
+    let start = Instant::now();
+    let reply = Command::new("curl")
+        .arg("-sS")
+        .args(["--max-time", &REQUEST_LIMIT.as_secs().to_string()])
+        .arg("--cacert")
+        .arg(&ca)
+        .arg("--cert")
+        .arg(&cert)
+        .arg("--key")
+        .arg(&key)
+        .args(["-X", "POST", "-H", "Content-Type: application/json"])
+        .arg("--data-binary")
+        .arg(format!("@{}", body.display()))
+        .arg("-o")
+        .arg(&out)
+        .args(["-D", "-"])
+        .arg(format!(
+            "{}/apis/argoproj.io/v1alpha1/namespaces/{NAMESPACE}/applications",
+            server.url()
+        ))
+        .output()
+        .expect("run curl");
+    let took = start.elapsed();
+    let headers = String::from_utf8_lossy(&reply.stdout).to_string();
+    assert!(
+        reply.status.success(),
+        "a write got no answer within {REQUEST_LIMIT:?} while etcd was down: {}",
+        String::from_utf8_lossy(&reply.stderr)
+    );
+    let code = headers
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("HTTP/")?
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no status line in {headers:?}"));
+    let retry_after = headers.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case("retry-after")
+            .then(|| v.trim().to_string())
+    });
+    let status = parse_json(&std::fs::read_to_string(&out).expect("read reply"));
+    Refused {
+        code,
+        reason: status["reason"].as_str().unwrap_or_default().to_string(),
+        retry_after,
+        retry_after_seconds: status["details"]["retryAfterSeconds"].as_u64(),
+        took,
     }
 }
 
@@ -337,15 +401,25 @@ fn etcd_outage_fails_fast_and_recovers_without_restart() {
     // Stopped: every member refuses connections.
     cluster.stop_all().expect("stop every etcd member");
     let unready = wait_readyz(&server, false, "with etcd stopped");
-    let (code, took) = rt.block_on(write_refused(&api, "during-stop"));
+    // Connections refused: nothing was written, so 503 and an invitation to retry.
+    let r = write_refused(&server, "during-stop");
     eprintln!(
-        "etcd stopped: /readyz failed after {} ms; a write answered {code} in {} ms",
+        "etcd stopped: /readyz failed after {} ms; a write answered {} {} (Retry-After {:?}) in {} ms",
         unready.as_millis(),
-        took.as_millis()
+        r.code,
+        r.reason,
+        r.retry_after,
+        r.took.as_millis()
+    );
+    assert_eq!(
+        (r.code, r.reason.as_str(), r.retry_after.as_deref()),
+        (503, "ServiceUnavailable", Some("1")),
+        "{r:?}"
     );
     assert!(
-        took < Duration::from_secs(15),
-        "a write took {took:?} to fail"
+        r.took < Duration::from_secs(15),
+        "a write took {:?} to fail",
+        r.took
     );
     let at = Instant::now();
     cluster.start_stopped().expect("start etcd again");
@@ -362,16 +436,34 @@ fn etcd_outage_fails_fast_and_recovers_without_restart() {
     for i in 0..cluster.len() {
         cluster.member_mut(i).pause().expect("pause an etcd member");
     }
-    let unready = wait_readyz(&server, false, "with etcd frozen");
-    let (code, took) = rt.block_on(write_refused(&api, "during-freeze"));
+    // No answer: the write may yet be applied, so 504 and no Retry-After (client-go would
+    // repeat the write on one, and a success would come back as 409). Sent at once, so its
+    // request timeout (10 s) runs out well before the etcd connection's keep-alive gives up on
+    // the frozen members (~15 s), which would make it a lost connection (503).
+    let write = std::thread::scope(|scope| {
+        let write = scope.spawn(|| write_refused(&server, "during-freeze"));
+        let unready = wait_readyz(&server, false, "with etcd frozen");
+        (write.join().expect("the write"), unready)
+    });
+    let (r, unready) = write;
     eprintln!(
-        "etcd frozen: /readyz failed after {} ms; a write answered {code} in {} ms",
+        "etcd frozen: /readyz failed after {} ms; a write answered {} {} (Retry-After {:?}) in {} ms",
         unready.as_millis(),
-        took.as_millis()
+        r.code,
+        r.reason,
+        r.retry_after,
+        r.took.as_millis()
     );
+    assert_eq!(
+        (r.code, r.reason.as_str(), r.retry_after.as_deref()),
+        (504, "Timeout", None),
+        "{r:?}"
+    );
+    assert_eq!(r.retry_after_seconds, None, "{r:?}");
     assert!(
-        took < Duration::from_secs(25),
-        "a write took {took:?} to fail"
+        r.took < Duration::from_secs(25),
+        "a write took {:?} to fail",
+        r.took
     );
     let at = Instant::now();
     for i in 0..cluster.len() {

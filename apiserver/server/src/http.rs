@@ -74,7 +74,8 @@ pub fn json_response(
 }
 
 /// An error as kube answers it: the Status as JSON with its code, and `Retry-After` when the
-/// Status says when to retry.
+/// Status says when to retry (never for a storage timeout: its outcome is unknown, and
+/// client-go repeats requests that carry one).
 pub fn error_response(err: &ApiError) -> Response<Body> {
     let code = StatusCode::from_u16(err.code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     // Serialized from the struct, so fields keep kube's order.
@@ -114,6 +115,16 @@ mod tests {
         assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache, private");
         let r = error_response(&ApiError::too_many_requests("slow down", 3));
         assert_eq!(r.headers()[header::RETRY_AFTER], "3");
+    }
+
+    #[test]
+    fn only_unavailability_invites_a_retry() {
+        let r = error_response(&ApiError::service_unavailable("etcd down"));
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "1");
+        let r = error_response(&ApiError::timeout("no answer", None));
+        assert_eq!(r.status(), StatusCode::GATEWAY_TIMEOUT);
+        assert!(r.headers().get(header::RETRY_AFTER).is_none());
     }
 
     #[test]

@@ -41,15 +41,18 @@ pub enum StoreError {
     #[error("invalid key {key:?}: {reason}")]
     InvalidKey { key: String, reason: &'static str },
 
-    /// The backend cannot be reached or refused for a transient reason; callers answer 503/504.
+    /// The backend cannot be reached or refused for a transient reason, so nothing was done:
+    /// callers answer 503 and the client may retry.
     #[error("storage unavailable: {source}")]
     Unavailable {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
-    #[error("storage request timed out after {0:?}")]
-    Timeout(std::time::Duration),
+    /// The backend did not answer in time. Unlike Unavailable a write may still have been
+    /// applied, so callers answer 504 without inviting a retry.
+    #[error("storage request timed out: {0}")]
+    Timeout(#[source] Box<dyn std::error::Error + Send + Sync>),
 
     /// Corruption or a broken invariant inside a backend; never expected in normal operation.
     #[error("internal storage error: {source}")]
@@ -62,6 +65,9 @@ pub enum StoreError {
 impl StoreError {
     pub fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         StoreError::Unavailable { source: e.into() }
+    }
+    pub fn timeout(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        StoreError::Timeout(e.into())
     }
     pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         StoreError::Internal { source: e.into() }

@@ -259,7 +259,7 @@ impl Inner {
                         let unsent = never_sent(&e);
                         (map_err(e), unsent)
                     }
-                    Err(_) => (StoreError::Timeout(self.request_timeout), false),
+                    Err(_) => (no_answer_within(self.request_timeout), false),
                 };
             if !matches!(err, StoreError::Unavailable { .. } | StoreError::Timeout(_)) {
                 return Err(err);
@@ -719,7 +719,7 @@ impl WatchState {
             }
             Err(_) => {
                 self.inner.next_endpoint(endpoint);
-                return Err(StoreError::Timeout(timeout));
+                return Err(no_answer_within(timeout));
             }
         };
         match created {
@@ -893,39 +893,74 @@ fn internal(msg: &'static str) -> StoreError {
     StoreError::internal(msg)
 }
 
-/// Maps etcd's errors onto the store's: the two revision errors by etcd's messages (they come as
-/// gRPC OutOfRange without structured detail), anything about reaching etcd as Unavailable.
-fn map_err(e: etcd_client::Error) -> StoreError {
-    use etcd_client::Error as E;
-    // gRPC status codes (tonic's `Code`, not a direct dependency here) that mean "try later".
-    const TRANSIENT: [i32; 6] = [
-        1,  // Cancelled
-        2,  // Unknown: what a broken connection often surfaces as
-        4,  // DeadlineExceeded
+fn no_answer_within(limit: Duration) -> StoreError {
+    StoreError::timeout(format!("no answer from etcd within {limit:?}"))
+}
+
+/// What an etcd (gRPC) error means to the store; see [`classify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ErrorClass {
+    Expired,
+    FutureRevision,
+    /// No answer in time: a write may have been applied (504).
+    Timeout,
+    /// Could not be served, nothing was done (503).
+    Unavailable,
+    Internal,
+}
+
+/// Classifies a gRPC status by its code and etcd's message. The revision errors come as
+/// OutOfRange without structured detail, and etcd reports its own timeouts as Unavailable (or
+/// other codes), so messages decide before codes.
+fn classify(code: i32, message: &str) -> ErrorClass {
+    // gRPC status codes (tonic's `Code`, not a direct dependency here).
+    const CANCELLED: i32 = 1;
+    const DEADLINE_EXCEEDED: i32 = 4;
+    // Codes that mean "not done, try later".
+    const TRANSIENT: [i32; 5] = [
+        CANCELLED, 2,  // Unknown: what a broken connection often surfaces as
         8,  // ResourceExhausted: e.g. etcd's space quota
         10, // Aborted
         14, // Unavailable
     ];
+    if message.contains("required revision has been compacted") {
+        ErrorClass::Expired
+    } else if message.contains("required revision is a future revision") {
+        ErrorClass::FutureRevision
+    } else if code == DEADLINE_EXCEEDED
+        // etcd's "request timed out", "..., possibly due to previous leader failure", "...,
+        // possibly due to connection lost", ...: the proposal may still be applied.
+        || message.contains("etcdserver: request timed out")
+        // tonic's own per-request deadline (ConnectOptions::with_timeout).
+        || (code == CANCELLED && message == "Timeout expired")
+    {
+        ErrorClass::Timeout
+    } else if TRANSIENT.contains(&code) {
+        ErrorClass::Unavailable
+    } else {
+        ErrorClass::Internal
+    }
+}
+
+/// Maps etcd's errors onto the store's (see [`classify`]); failing to reach etcd at all is
+/// Unavailable.
+fn map_err(e: etcd_client::Error) -> StoreError {
+    use etcd_client::Error as E;
     match e {
-        E::GRpcStatus(status) => {
-            let msg = status.message();
-            if msg.contains("required revision has been compacted") {
-                // The revisions are filled in by the caller, which knows what it asked for.
-                StoreError::Expired {
-                    requested: 0,
-                    compacted: 0,
-                }
-            } else if msg.contains("required revision is a future revision") {
-                StoreError::FutureRevision {
-                    requested: 0,
-                    current: 0,
-                }
-            } else if TRANSIENT.contains(&(status.code() as i32)) {
-                StoreError::unavailable(status)
-            } else {
-                StoreError::internal(status)
-            }
-        }
+        E::GRpcStatus(status) => match classify(status.code() as i32, status.message()) {
+            // The revisions are filled in by the caller, which knows what it asked for.
+            ErrorClass::Expired => StoreError::Expired {
+                requested: 0,
+                compacted: 0,
+            },
+            ErrorClass::FutureRevision => StoreError::FutureRevision {
+                requested: 0,
+                current: 0,
+            },
+            ErrorClass::Timeout => StoreError::timeout(status),
+            ErrorClass::Unavailable => StoreError::unavailable(status),
+            ErrorClass::Internal => StoreError::internal(status),
+        },
         E::TransportError(_) | E::IoError(_) | E::EndpointError(_) => StoreError::unavailable(e),
         other => StoreError::internal(other),
     }
@@ -943,6 +978,51 @@ mod tests {
         assert!(!never_sent(&io(ErrorKind::BrokenPipe)));
         assert!(!never_sent(&io(ErrorKind::ConnectionReset)));
         assert!(!never_sent(&etcd_client::Error::WatchError("x".into())));
+    }
+
+    #[test]
+    fn timeouts_are_told_from_unavailability() {
+        use ErrorClass::*;
+        let cases: &[(i32, &str, ErrorClass)] = &[
+            (4, "context deadline exceeded", Timeout),
+            (4, "", Timeout),
+            (14, "etcdserver: request timed out", Timeout),
+            (
+                14,
+                "etcdserver: request timed out, possibly due to previous leader failure",
+                Timeout,
+            ),
+            (
+                2,
+                "etcdserver: request timed out, possibly due to connection lost",
+                Timeout,
+            ),
+            (1, "Timeout expired", Timeout),
+            (
+                14,
+                "tcp connect error: Connection refused (os error 111)",
+                Unavailable,
+            ),
+            (14, "etcdserver: no leader", Unavailable),
+            (14, "etcdserver: leader changed", Unavailable),
+            (1, "context canceled", Unavailable),
+            (2, "h2 protocol error: broken pipe", Unavailable),
+            (8, "etcdserver: mvcc: database space exceeded", Unavailable),
+            (
+                11,
+                "etcdserver: mvcc: required revision has been compacted",
+                Expired,
+            ),
+            (
+                11,
+                "etcdserver: mvcc: required revision is a future revision",
+                FutureRevision,
+            ),
+            (3, "etcdserver: key is not provided", Internal),
+        ];
+        for &(code, message, want) in cases {
+            assert_eq!(classify(code, message), want, "{code} {message:?}");
+        }
     }
 
     #[test]
