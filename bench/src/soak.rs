@@ -941,13 +941,13 @@ async fn watcher(
     }
 }
 
-/// The server's own view: (objects of the soak's kinds, registered watchers).
-async fn scrape(conn: &Conn) -> (Option<u64>, Option<u64>) {
+/// The server's own view: (objects of the soak's kinds, registered watchers, live heap bytes).
+async fn scrape(conn: &Conn) -> (Option<u64>, Option<u64>, Option<u64>) {
     let Ok(r) = conn.get("/metrics", "text/plain").await else {
-        return (None, None);
+        return (None, None, None);
     };
     let text = String::from_utf8_lossy(&r.body);
-    let (mut objects, mut watchers) = (None, None);
+    let (mut objects, mut watchers, mut heap) = (None, None, None);
     for line in text.lines() {
         let value = || {
             line.rsplit(' ')
@@ -958,6 +958,9 @@ async fn scrape(conn: &Conn) -> (Option<u64>, Option<u64>) {
         if line.starts_with("apiserver_registered_watchers{") {
             *watchers.get_or_insert(0) += value();
         }
+        if line.starts_with("argo_apiserver_heap_allocated_bytes ") {
+            heap = Some(value());
+        }
         if KINDS.iter().any(|k| {
             line.starts_with(&format!(
                 "apiserver_storage_objects{{resource=\"{}.argoproj.io\"}}",
@@ -967,7 +970,7 @@ async fn scrape(conn: &Conn) -> (Option<u64>, Option<u64>) {
             *objects.get_or_insert(0) += value();
         }
     }
-    (objects, watchers)
+    (objects, watchers, heap)
 }
 
 struct Sample {
@@ -983,6 +986,9 @@ struct Sample {
     store_file: u64,
     objects: Option<u64>,
     watchers: Option<u64>,
+    /// The server's live heap (allocated, not freed): growth here is a leak, growth of RSS
+    /// alone is the allocator holding freed memory.
+    heap: Option<u64>,
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -1066,6 +1072,7 @@ pub async fn run(settings: &Settings, server: &ServerProcess) -> Result<Table> {
         store_file: server.store_file_size(),
         objects: None,
         watchers: scrape(&control).await.1,
+        heap: scrape(&control).await.2,
     }];
 
     let slots = pool(settings.pool.max(1));
@@ -1109,7 +1116,7 @@ pub async fn run(settings: &Settings, server: &ServerProcess) -> Result<Table> {
     while next <= deadline + Duration::from_millis(500) {
         tokio::time::sleep_until(tokio::time::Instant::from_std(next)).await;
         next += SAMPLE_EVERY;
-        let (objects, registered) = scrape(&control).await;
+        let (objects, registered, heap) = scrape(&control).await;
         let s = Sample {
             t: start.elapsed().as_secs_f64(),
             mem: server
@@ -1124,14 +1131,16 @@ pub async fn run(settings: &Settings, server: &ServerProcess) -> Result<Table> {
             store_file: server.store_file_size(),
             objects,
             watchers: registered,
+            heap,
         };
         let prev = samples.last().expect("the first sample");
         let dt = (s.t - prev.t).max(1e-9);
         println!(
-            "t={:.0}s rss={:.1} MiB ops={} errors={} (anon {:.1} MiB, {:.0} ops/s, {:.0} events/s, \
+            "t={:.0}s rss={:.1} MiB heap={} MiB ops={} errors={} (anon {:.1} MiB, {:.0} ops/s, {:.0} events/s, \
              expected races {}, live objects {} (server's gauge {}), watchers {}, store file {:.0} MiB)",
             s.t,
             mib(s.mem.rss),
+            s.heap.map_or("?".into(), |h| format!("{:.1}", mib(h))),
             s.requests,
             s.errors,
             mib(s.mem.anon),
@@ -1182,10 +1191,11 @@ pub async fn run(settings: &Settings, server: &ServerProcess) -> Result<Table> {
         t.row(
             format!("RSS at t={:.0}s", s.t),
             format!(
-                "{:.1} MiB (anon {:.1}, file {:.1}){rate}, errors {}, live objects {} (gauge {}), watchers {}, store file {:.0} MiB",
+                "{:.1} MiB (anon {:.1}, file {:.1}, live heap {} MiB){rate}, errors {}, live objects {} (gauge {}), watchers {}, store file {:.0} MiB",
                 mib(s.mem.rss),
                 mib(s.mem.anon),
                 mib(s.mem.file),
+                s.heap.map_or("?".into(), |h| format!("{:.1}", mib(h))),
                 s.errors,
                 s.live,
                 opt(s.objects),
@@ -1338,6 +1348,21 @@ pub async fn run(settings: &Settings, server: &ServerProcess) -> Result<Table> {
             "second half: linear fit of RSS / anon",
             format!("{rss_slope:+.2} / {anon_slope:+.2} MiB/min"),
         );
+        let heap: Vec<(f64, f64)> = second
+            .iter()
+            .filter_map(|s| Some((s.t / 60.0, mib(s.heap?))))
+            .collect();
+        if heap.len() >= 2 {
+            t.row(
+                "second half: linear fit of the live heap (the server's allocated bytes)",
+                format!(
+                    "{:+.2} MiB/min ({:.1} -> {:.1} MiB)",
+                    slope(&heap),
+                    heap[0].1,
+                    heap[heap.len() - 1].1
+                ),
+            );
+        }
         // Judged, not asserted: half a MiB a minute is 30 MiB an hour, which a server that
         // runs for weeks cannot afford.
         let verdict = if rss_slope.abs() <= 0.5 {
