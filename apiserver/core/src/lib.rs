@@ -1,7 +1,8 @@
 //! Sans-I/O Kubernetes API machinery shared by the server crates: the Status error type,
 //! RequestInfo, list/watch/patch/delete parameters, label and field selectors, object-meta
-//! validation, content negotiation and Warning headers. Nothing here opens a socket or touches
-//! storage.
+//! validation, content negotiation, Warning headers, and the decoders of what clients send
+//! (bodies, patches, continue tokens, managedFields' field sets). Nothing here opens a socket or
+//! touches storage, so every parser of network input can be fuzzed on its own.
 
 // Every parser answers with the one `ApiError` (a whole Status, as kube's StatusError); errors
 // are the cold path, so its size is not worth boxing.
@@ -10,6 +11,7 @@
 pub mod body;
 pub mod continue_token;
 pub mod depth;
+pub mod fieldpath;
 pub mod meta;
 pub mod negotiation;
 pub mod params;

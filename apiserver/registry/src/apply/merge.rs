@@ -483,12 +483,12 @@ pub fn remove_items(schema: &Schema, ty: TyId, v: &mut Value, set: &Set) {
     match shape(schema, ty, v) {
         Shape::Map { atomic: false } => {
             let Value::Object(m) = v else { return };
-            for pe in &set.members {
+            for pe in set.members() {
                 if let PathElement::Field(k) = pe {
                     m.remove(k);
                 }
             }
-            for (pe, child) in &set.children {
+            for (pe, child) in set.children() {
                 let PathElement::Field(k) = pe else { continue };
                 if let Some(cv) = m.get_mut(k) {
                     let was_empty = is_empty_container(Some(cv));
@@ -523,11 +523,11 @@ pub fn remove_items(schema: &Schema, ty: TyId, v: &mut Value, set: &Set) {
 /// The set with every named struct field that has children also made a member (SMD's
 /// `EnsureNamedFieldsAreMembers`), so pruning can drop a struct its manager no longer applies.
 pub fn ensure_named_members(schema: &Schema, ty: TyId, set: &Set) -> Set {
-    let mut out = Set {
-        members: set.members.clone(),
-        children: Vec::with_capacity(set.children.len()),
-    };
-    for (pe, child) in &set.children {
+    let mut out = Set::new();
+    for pe in set.members() {
+        out.insert_member(pe.clone());
+    }
+    for (pe, child) in set.children() {
         let child_ty = match (pe, schema.ty(ty)) {
             (PathElement::Field(k), _) => {
                 if schema.is_named_field(ty, k) {
@@ -538,8 +538,7 @@ pub fn ensure_named_members(schema: &Schema, ty: TyId, set: &Set) -> Set {
             (_, Ty::List { elem, .. }) => *elem,
             _ => DEDUCED,
         };
-        out.children
-            .push((pe.clone(), ensure_named_members(schema, child_ty, child)));
+        *out.child_mut(pe) = ensure_named_members(schema, child_ty, child);
     }
     out
 }

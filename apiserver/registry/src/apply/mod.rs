@@ -3,7 +3,8 @@
 //! merges an applied configuration with conflict detection and removal of fields no longer
 //! applied. Pure functions over JSON objects; the registry's write verbs call them.
 
-pub mod fieldpath;
+/// Field path sets are API machinery (core): managedFields arrive in request bodies.
+pub use argo_apiserver_core::fieldpath;
 pub mod managed;
 pub mod merge;
 pub mod typed;

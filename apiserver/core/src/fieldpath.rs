@@ -233,8 +233,8 @@ pub fn path_string(path: &[PathElement]) -> String {
 /// are kept sorted, and no child is empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Set {
-    pub(crate) members: Vec<PathElement>,
-    pub(crate) children: Vec<(PathElement, Set)>,
+    members: Vec<PathElement>,
+    children: Vec<(PathElement, Set)>,
 }
 
 impl Set {
@@ -258,14 +258,25 @@ impl Set {
         }
     }
 
-    pub(crate) fn insert_member(&mut self, pe: PathElement) {
+    /// The paths that end here, sorted.
+    pub fn members(&self) -> &[PathElement] {
+        &self.members
+    }
+
+    /// The sets below, by their first element, sorted.
+    pub fn children(&self) -> &[(PathElement, Set)] {
+        &self.children
+    }
+
+    /// Adds the one-element path `pe`.
+    pub fn insert_member(&mut self, pe: PathElement) {
         if let Err(i) = self.members.binary_search(&pe) {
             self.members.insert(i, pe);
         }
     }
 
     /// The child set under `pe`, created if absent (the caller must not leave it empty).
-    pub(crate) fn child_mut(&mut self, pe: &PathElement) -> &mut Set {
+    pub fn child_mut(&mut self, pe: &PathElement) -> &mut Set {
         let i = match self.children.binary_search_by(|(p, _)| p.cmp(pe)) {
             Ok(i) => i,
             Err(i) => {
