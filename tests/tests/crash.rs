@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use argo_tests::{Backend, Server, tail};
 use etcd_replicas::{
-    Ack, Log, REQUEST_LIMIT, Updates, WRITERS, applications, check_acknowledged, load_objects,
-    name, report_window, runtime, rv, seq, wait_for_acks, writer,
+    Ack, Log, REQUEST_LIMIT, Updates, applications, check_acknowledged, load_objects, name,
+    report_window, runtime, rv, seq, spawn_writers, wait_for_acks,
 };
 use futures::{StreamExt, TryStreamExt};
 use kube::api::{ListParams, WatchEvent, WatchParams};
@@ -74,18 +74,7 @@ fn kill_9_under_load_loses_no_acknowledged_write() {
     let load_start = Instant::now();
     let log: Arc<Mutex<Log>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
-    let writers: Vec<_> = (0..WRITERS)
-        .map(|id| {
-            let w = writer(
-                id,
-                apis.clone(),
-                log.clone(),
-                stop.clone(),
-                Updates::ReplaceAndPatch,
-            );
-            rt.spawn(w)
-        })
-        .collect();
+    let writers = spawn_writers(&rt, &apis, &log, &stop, Updates::ReplaceAndPatch);
     // From now, not from the test's start: building the server binary may have taken a while.
     wait_for_acks(&log, load_start, 10, "start");
 

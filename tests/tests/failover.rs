@@ -23,9 +23,9 @@ use argo_apiserver_storage::etcd::{EtcdOptions, EtcdStore};
 use argo_apiserver_storage::testing::EtcdCluster;
 use argo_tests::{Backend, Server, ServerOptions, parse_json, tail};
 use etcd_replicas::{
-    Log, NAMESPACE, RECOVERY_LIMIT, REQUEST_LIMIT, Updates, WRITERS, application, applications,
-    check_acknowledged, name, replica, report_window, runtime, rv, seq, status_code, wait_for_acks,
-    with_seq, writer,
+    Log, NAMESPACE, RECOVERY_LIMIT, REQUEST_LIMIT, Updates, application, applications,
+    check_acknowledged, name, replica, report_window, runtime, rv, seq, spawn_writers, status_code,
+    wait_for_acks, with_seq,
 };
 use futures::{StreamExt, TryStreamExt};
 use kube::api::{Api, ListParams, PostParams, VersionMatch, WatchEvent, WatchParams};
@@ -170,18 +170,7 @@ fn kills_under_load_lose_no_acknowledged_write() {
     let stop = Arc::new(AtomicBool::new(false));
     // Watchers outlive the writers: they must catch up with the final state.
     let stop_watchers = Arc::new(AtomicBool::new(false));
-    let writers: Vec<_> = (0..WRITERS)
-        .map(|id| {
-            let w = writer(
-                id,
-                apis.clone(),
-                log.clone(),
-                stop.clone(),
-                Updates::Replace,
-            );
-            rt.spawn(w)
-        })
-        .collect();
+    let writers = spawn_writers(&rt, &apis, &log, &stop, Updates::Replace);
     let watchers: Vec<_> = (0..2)
         .map(|start| {
             let state: Arc<Mutex<WatcherState>> = Arc::default();

@@ -145,6 +145,19 @@ pub enum Updates {
     ReplaceAndPatch,
 }
 
+/// Starts [`WRITERS`] writers on `rt`.
+pub fn spawn_writers(
+    rt: &Runtime,
+    apis: &Arc<Vec<Api<DynamicObject>>>,
+    log: &Arc<Mutex<Log>>,
+    stop: &Arc<AtomicBool>,
+    updates: Updates,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..WRITERS)
+        .map(|id| rt.spawn(writer(id, apis.clone(), log.clone(), stop.clone(), updates)))
+        .collect()
+}
+
 /// A client writing steadily: creates (a new name each time, never reused, so a create whose
 /// answer was lost is simply unknown) and optimistic-concurrency updates of its own objects.
 /// It talks to one replica and moves to the next when that one fails to answer, as a client
