@@ -171,10 +171,13 @@ impl RequestHeaderConfig {
                 let Some(key) = k.as_str().strip_prefix(&prefix) else {
                     continue;
                 };
-                let (Some(key), Ok(v)) = (percent_unescape(key), v.to_str()) else {
+                let Ok(v) = v.to_str() else {
                     continue;
                 };
-                extra.entry(key).or_default().push(v.to_string());
+                extra
+                    .entry(unescape_extra_key(key))
+                    .or_default()
+                    .push(v.to_string());
             }
         }
         Some(UserInfo {
@@ -423,14 +426,24 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Go's url.PathUnescape: `%XX` decoded, anything malformed rejected.
+/// An extra key as kube reads it (url.PathUnescape): `%XX` with two hex digits is a byte; a key
+/// that does not unescape is kept as sent, since kube records extras even when not encoded.
+fn unescape_extra_key(key: &str) -> String {
+    percent_unescape(key).unwrap_or_else(|| key.to_string())
+}
+
 fn percent_unescape(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = bytes.get(i + 1..i + 3)?;
+            // from_str_radix alone would take a sign: "%+5" is not an escape.
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(bytes[i]);
@@ -468,6 +481,17 @@ mod tests {
             );
         }
         h
+    }
+
+    #[test]
+    fn extra_keys_unescape_like_url_path_unescape() {
+        assert_eq!(unescape_extra_key("acme.com%2fproject"), "acme.com/project");
+        assert_eq!(unescape_extra_key("a+b"), "a+b");
+        // Malformed escapes (a sign, one digit, non-hex, a cut-off end, invalid UTF-8) are kept
+        // as sent, never dropped or half-decoded.
+        for raw in ["%+5", "%-1x", "%5", "%zz", "key%", "%ff%fe"] {
+            assert_eq!(unescape_extra_key(raw), raw);
+        }
     }
 
     #[tokio::test]
