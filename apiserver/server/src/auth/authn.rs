@@ -425,13 +425,13 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// Go's url.PathUnescape: `%XX` decoded, anything malformed rejected.
 /// An extra key as kube reads it (url.PathUnescape): `%XX` with two hex digits is a byte; a key
 /// that does not unescape is kept as sent, since kube records extras even when not encoded.
 fn unescape_extra_key(key: &str) -> String {
     percent_unescape(key).unwrap_or_else(|| key.to_string())
 }
 
+/// Go's url.PathUnescape: `%XX` decoded, anything malformed rejected.
 fn percent_unescape(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
