@@ -435,10 +435,20 @@ pub fn version_tag(version: &str) -> String {
 #[derive(Debug)]
 pub struct RawResponse {
     pub code: u16,
+    /// Header lines of the final response, as sent.
+    pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
 impl RawResponse {
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The body as JSON (a `Status` for errors).
     pub fn json(&self) -> serde_json::Value {
         parse_json(&self.body)
@@ -454,7 +464,8 @@ impl Server {
     }
 
     /// Sends one request with curl and the admin client certificate, with an exact body (from
-    /// a file, so large bodies need no command line) and Content-Type.
+    /// a file, so large bodies need no command line) and Content-Type. Gives up after a minute,
+    /// so a hung request fails the test instead of hanging it.
     pub fn raw(
         &self,
         method: &str,
@@ -462,16 +473,54 @@ impl Server {
         content_type: Option<&str>,
         body: Option<&Path>,
     ) -> RawResponse {
-        let (ca, cert, key) = self.pki();
-        let out_file = self.dir.path().join("raw-response");
+        let (_, cert, key) = self.pki();
+        self.curl((&cert, &key), method, path, content_type, body)
+    }
+
+    /// POSTs `body` as JSON as the user whose certificate directory `user` is (from
+    /// [`Server::client_cert`]).
+    pub fn post_json_as(&self, user: &Path, path: &str, body: &serde_json::Value) -> RawResponse {
+        let file = self.scratch_file("raw-body");
+        std::fs::write(&file, body.to_string()).expect("write the request body");
+        let r = self.curl(
+            (&user.join("tls.crt"), &user.join("tls.key")),
+            "POST",
+            path,
+            Some("application/json"),
+            Some(&file),
+        );
+        let _ = std::fs::remove_file(&file);
+        r
+    }
+
+    /// A new file name in the server's directory: requests may be sent from several threads.
+    fn scratch_file(&self, prefix: &str) -> PathBuf {
+        static FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = FILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.dir.path().join(format!("{prefix}-{n}"))
+    }
+
+    fn curl(
+        &self,
+        (cert, key): (&Path, &Path),
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<&Path>,
+    ) -> RawResponse {
+        let (ca, _, _) = self.pki();
+        let out_file = self.scratch_file("raw-response");
+        let header_file = self.scratch_file("raw-headers");
         let mut cmd = Command::new("curl");
         cmd.arg("-sS")
+            .args(["--max-time", "60", "-D"])
+            .arg(&header_file)
             .arg("--cacert")
             .arg(&ca)
             .arg("--cert")
-            .arg(&cert)
+            .arg(cert)
             .arg("--key")
-            .arg(&key)
+            .arg(key)
             .args(["-X", method, "-o"])
             .arg(&out_file)
             .args(["-w", "%{http_code}"]);
@@ -495,8 +544,25 @@ impl Server {
             String::from_utf8_lossy(&out.stderr)
         );
         let body = std::fs::read_to_string(&out_file).unwrap_or_default();
+        let head = std::fs::read_to_string(&header_file).unwrap_or_default();
         let _ = std::fs::remove_file(&out_file);
-        RawResponse { code, body }
+        let _ = std::fs::remove_file(&header_file);
+        // After a `100 Continue` comes the final response's block: keep only the last one.
+        let last = head
+            .trim_end()
+            .rsplit("\r\n\r\n")
+            .next()
+            .unwrap_or_default();
+        let headers = last
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        RawResponse {
+            code,
+            headers,
+            body,
+        }
     }
 
     /// Starts a long-running kubectl (e.g. `get -w`) whose stdout lines can be awaited.

@@ -3,8 +3,7 @@
 //! refusals as kube Status objects, project roles next to the cluster's rules, and sync windows
 //! on the server's (test-settable) clock.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use argo_tests::{Backend, RawResponse, Server, ServerOptions, parse_json, write_file};
 use serde_json::{Value, json};
@@ -45,37 +44,6 @@ fn start() -> Env {
 /// A client certificate for `user` in `groups`, signed by the server's CA.
 fn user_cert(server: &Server, user: &str, groups: &[&str]) -> PathBuf {
     server.client_cert(user, groups)
-}
-
-/// POSTs `body` to `path` as the user whose certificate is in `cert`.
-fn post(server: &Server, cert: &Path, path: &str, body: &Value) -> RawResponse {
-    let (ca, _, _) = server.pki();
-    let out = Command::new("curl")
-        .arg("-sS")
-        .arg("--cacert")
-        .arg(&ca)
-        .arg("--cert")
-        .arg(cert.join("tls.crt"))
-        .arg("--key")
-        .arg(cert.join("tls.key"))
-        .args(["-X", "POST", "-H", "Content-Type: application/json", "-d"])
-        .arg(body.to_string())
-        .args(["-w", "\n%{http_code}"])
-        .arg(format!("{}{path}", server.url()))
-        .output()
-        .expect("run curl");
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
-    let code = code.trim().parse().unwrap_or(0);
-    assert!(
-        code != 0,
-        "curl {path}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    RawResponse {
-        code,
-        body: body.to_string(),
-    }
 }
 
 fn action(app: &str, action: &str) -> String {
@@ -165,7 +133,7 @@ fn sync_terminate_and_rollback_as_a_user() {
     app(s, "web", "team");
     let alice = user_cert(s, "alice", &["dev"]);
 
-    let r = post(s, &alice, &action("web", "sync"), &json!({"prune": true}));
+    let r = s.post_json_as(&alice, &action("web", "sync"), &json!({"prune": true}));
     assert_eq!(r.code, 200, "{}", r.body);
     let answered = r.json();
     assert_eq!(answered["kind"], "Application");
@@ -175,7 +143,7 @@ fn sync_terminate_and_rollback_as_a_user() {
     let stored = get_app(s, "web");
     assert_eq!(stored["operation"], answered["operation"]);
 
-    let r = post(s, &alice, &action("web", "sync"), &json!({}));
+    let r = s.post_json_as(&alice, &action("web", "sync"), &json!({}));
     assert_refused(
         &r,
         409,
@@ -184,7 +152,7 @@ fn sync_terminate_and_rollback_as_a_user() {
     );
 
     // Requested but not started: nothing to terminate yet.
-    let r = post(s, &alice, &action("web", "terminate"), &json!({}));
+    let r = s.post_json_as(&alice, &action("web", "terminate"), &json!({}));
     assert_refused(&r, 409, "Conflict", "No operation is in progress");
 
     patch_app(
@@ -196,7 +164,7 @@ fn sync_terminate_and_rollback_as_a_user() {
             "startedAt": "2026-03-04T10:00:00Z",
         }}}),
     );
-    let r = post(s, &alice, &action("web", "terminate"), &json!({}));
+    let r = s.post_json_as(&alice, &action("web", "terminate"), &json!({}));
     assert_eq!(r.code, 200, "{}", r.body);
     assert_eq!(r.json()["status"]["operationState"]["phase"], "Terminating");
     assert_eq!(
@@ -216,14 +184,14 @@ fn sync_terminate_and_rollback_as_a_user() {
             ]},
         }),
     );
-    let r = post(s, &alice, &action("web", "rollback"), &json!({"id": 8}));
+    let r = s.post_json_as(&alice, &action("web", "rollback"), &json!({"id": 8}));
     assert_refused(
         &r,
         400,
         "BadRequest",
         "application argocd/web does not have deployment with id 8",
     );
-    let r = post(s, &alice, &action("web", "rollback"), &json!({"id": 7}));
+    let r = s.post_json_as(&alice, &action("web", "rollback"), &json!({"id": 7}));
     assert_eq!(r.code, 200, "{}", r.body);
     let op = &r.json()["operation"];
     assert_eq!(op["sync"]["revision"], "abc123");
@@ -278,7 +246,7 @@ fn project_roles_and_cluster_rules_combine() {
 
     // The cluster lets bob read, not sync; no role speaks for him.
     let bob = user_cert(s, "bob", &["ops"]);
-    let r = post(s, &bob, &action("web", "sync"), &json!({}));
+    let r = s.post_json_as(&bob, &action("web", "sync"), &json!({}));
     assert_refused(
         &r,
         403,
@@ -288,7 +256,7 @@ fn project_roles_and_cluster_rules_combine() {
 
     // A project role denying sync wins over the cluster's grant.
     let dave = user_cert(s, "dave", &["dev", "frozen"]);
-    let r = post(s, &dave, &action("web", "sync"), &json!({}));
+    let r = s.post_json_as(&dave, &action("web", "sync"), &json!({}));
     assert_refused(
         &r,
         403,
@@ -298,14 +266,14 @@ fn project_roles_and_cluster_rules_combine() {
 
     // Nobody may learn about apps they cannot see: a stranger gets 403, alice 404.
     let erin = user_cert(s, "erin", &["nobody"]);
-    let r = post(s, &erin, &action("ghost", "sync"), &json!({}));
+    let r = s.post_json_as(&erin, &action("ghost", "sync"), &json!({}));
     assert_refused(&r, 403, "Forbidden", "permission denied");
     let alice = user_cert(s, "alice", &["dev"]);
-    let r = post(s, &alice, &action("ghost", "sync"), &json!({}));
+    let r = s.post_json_as(&alice, &action("ghost", "sync"), &json!({}));
     assert_refused(&r, 404, "NotFound", "\"ghost\" not found");
 
     // An app whose project does not exist gets upstream's vague answer.
-    let r = post(s, &alice, &action("lost", "sync"), &json!({}));
+    let r = s.post_json_as(&alice, &action("lost", "sync"), &json!({}));
     assert_refused(
         &r,
         400,
@@ -315,7 +283,7 @@ fn project_roles_and_cluster_rules_combine() {
 
     // A project role alone grants get and sync, with no cluster rule for carol.
     let carol = user_cert(s, "carol", &["deployers"]);
-    let r = post(s, &carol, &action("web", "sync"), &json!({}));
+    let r = s.post_json_as(&carol, &action("web", "sync"), &json!({}));
     assert_eq!(r.code, 200, "{}", r.body);
     assert_eq!(r.json()["operation"]["initiatedBy"]["username"], "carol");
 }
@@ -334,7 +302,7 @@ fn sync_windows_follow_the_server_clock() {
     let alice = user_cert(s, "alice", &["dev"]);
 
     s.set_clock("2026-03-04T10:30:00Z");
-    let r = post(s, &alice, &action("web", "sync"), &json!({}));
+    let r = s.post_json_as(&alice, &action("web", "sync"), &json!({}));
     assert_refused(
         &r,
         403,
@@ -345,6 +313,6 @@ fn sync_windows_follow_the_server_clock() {
 
     // A window is open at its end instant: at 11:00 it no longer applies.
     s.set_clock("2026-03-04T11:00:00Z");
-    let r = post(s, &alice, &action("web", "sync"), &json!({}));
+    let r = s.post_json_as(&alice, &action("web", "sync"), &json!({}));
     assert_eq!(r.code, 200, "{}", r.body);
 }

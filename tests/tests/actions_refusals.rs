@@ -5,7 +5,6 @@
 //! Every refusal is checked as a kube Status with upstream's message and no write.
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Barrier;
 
 use argo_tests::{Backend, HOLD_FINALIZER, RawResponse, Server, ServerOptions, write_file};
@@ -46,55 +45,24 @@ fn start() -> Env {
     Env { server }
 }
 
-/// A user with a client certificate signed by the server's CA: everything a request needs, owned,
-/// so that threads can share it.
-#[derive(Clone)]
-struct User {
+/// A user with a client certificate signed by the server's CA.
+struct User<'a> {
     name: String,
-    url: String,
-    ca: PathBuf,
+    server: &'a Server,
     cert: PathBuf,
 }
 
-fn user(server: &Server, name: &str, groups: &[&str]) -> User {
-    let out = server.client_cert(name, groups);
+fn user<'a>(server: &'a Server, name: &str, groups: &[&str]) -> User<'a> {
     User {
         name: name.to_string(),
-        url: server.url(),
-        ca: server.pki().0,
-        cert: out,
+        server,
+        cert: server.client_cert(name, groups),
     }
 }
 
-impl User {
-    /// POSTs `body` to `path` with curl.
+impl User<'_> {
     fn post(&self, path: &str, body: &Value) -> RawResponse {
-        let out = Command::new("curl")
-            .arg("-sS")
-            .arg("--cacert")
-            .arg(&self.ca)
-            .arg("--cert")
-            .arg(self.cert.join("tls.crt"))
-            .arg("--key")
-            .arg(self.cert.join("tls.key"))
-            .args(["-X", "POST", "-H", "Content-Type: application/json", "-d"])
-            .arg(body.to_string())
-            .args(["-w", "\n%{http_code}"])
-            .arg(format!("{}{path}", self.url))
-            .output()
-            .expect("run curl");
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
-        let code = code.trim().parse().unwrap_or(0);
-        assert!(
-            code != 0,
-            "curl {path}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        RawResponse {
-            code,
-            body: body.to_string(),
-        }
+        self.server.post_json_as(&self.cert, path, body)
     }
 
     fn act(&self, app: &str, action: &str, body: &Value) -> RawResponse {

@@ -13,7 +13,6 @@
 mod etcd_replicas;
 
 use std::collections::BTreeMap;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,7 +20,7 @@ use std::time::{Duration, Instant};
 use argo_apiserver_storage::Store;
 use argo_apiserver_storage::etcd::{EtcdOptions, EtcdStore};
 use argo_apiserver_storage::testing::EtcdCluster;
-use argo_tests::{Backend, Server, ServerOptions, parse_json, tail};
+use argo_tests::{Backend, Server, ServerOptions, tail};
 use etcd_replicas::{
     Log, NAMESPACE, RECOVERY_LIMIT, REQUEST_LIMIT, Updates, application, applications,
     check_acknowledged, name, replica, report_window, runtime, rv, seq, spawn_writers, status_code,
@@ -302,60 +301,46 @@ fn write_refused(server: &Server, name: &str) -> Refused {
         serde_json::to_vec(&application(name, 0)).expect("encode"),
     )
     .expect("write body");
-    let (ca, cert, key) = server.pki();
-    let out = server.dir.path().join(format!("{name}.reply"));
     let start = Instant::now();
-    let reply = Command::new("curl")
-        .arg("-sS")
-        .args(["--max-time", &REQUEST_LIMIT.as_secs().to_string()])
-        .arg("--cacert")
-        .arg(&ca)
-        .arg("--cert")
-        .arg(&cert)
-        .arg("--key")
-        .arg(&key)
-        .args(["-X", "POST", "-H", "Content-Type: application/json"])
-        .arg("--data-binary")
-        .arg(format!("@{}", body.display()))
-        .arg("-o")
-        .arg(&out)
-        .args(["-D", "-"])
-        .arg(format!(
-            "{}/apis/argoproj.io/v1alpha1/namespaces/{NAMESPACE}/applications",
-            server.url()
-        ))
-        .output()
-        .expect("run curl");
-    let took = start.elapsed();
-    let headers = String::from_utf8_lossy(&reply.stdout).to_string();
-    assert!(
-        reply.status.success(),
-        "a write got no answer within {REQUEST_LIMIT:?} while etcd was down: {}",
-        String::from_utf8_lossy(&reply.stderr)
+    let reply = server.raw(
+        "POST",
+        &format!("/apis/argoproj.io/v1alpha1/namespaces/{NAMESPACE}/applications"),
+        Some("application/json"),
+        Some(&body),
     );
-    let code = headers
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("HTTP/")?
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()
-        })
-        .unwrap_or_else(|| panic!("no status line in {headers:?}"));
-    let retry_after = headers.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.eq_ignore_ascii_case("retry-after")
-            .then(|| v.trim().to_string())
-    });
-    let status = parse_json(&std::fs::read_to_string(&out).expect("read reply"));
+    let status = reply.json();
     Refused {
-        code,
+        code: reply.code,
         reason: status["reason"].as_str().unwrap_or_default().to_string(),
-        retry_after,
+        retry_after: reply.header("retry-after").map(str::to_string),
         retry_after_seconds: status["details"]["retryAfterSeconds"].as_u64(),
-        took,
+        took: start.elapsed(),
     }
+}
+
+/// Prints how etcd's `outage` showed (readiness lost after `unready`, then the write `r`) and
+/// checks the write's answer: `expected` code, reason and Retry-After, within `limit`.
+fn expect_refusal(
+    outage: &str,
+    unready: Duration,
+    r: &Refused,
+    expected: (u16, &str, Option<&str>),
+    limit: Duration,
+) {
+    eprintln!(
+        "etcd {outage}: /readyz failed after {} ms; a write answered {} {} (Retry-After {:?}) in {} ms",
+        unready.as_millis(),
+        r.code,
+        r.reason,
+        r.retry_after,
+        r.took.as_millis()
+    );
+    assert_eq!(
+        (r.code, r.reason.as_str(), r.retry_after.as_deref()),
+        expected,
+        "{r:?}"
+    );
+    assert!(r.took < limit, "a write took {:?} to fail", r.took);
 }
 
 /// Retries a create until it succeeds; how long that took.
@@ -392,23 +377,12 @@ fn etcd_outage_fails_fast_and_recovers_without_restart() {
     let unready = wait_readyz(&server, false, "with etcd stopped");
     // Connections refused: nothing was written, so 503 and an invitation to retry.
     let r = write_refused(&server, "during-stop");
-    eprintln!(
-        "etcd stopped: /readyz failed after {} ms; a write answered {} {} (Retry-After {:?}) in {} ms",
-        unready.as_millis(),
-        r.code,
-        r.reason,
-        r.retry_after,
-        r.took.as_millis()
-    );
-    assert_eq!(
-        (r.code, r.reason.as_str(), r.retry_after.as_deref()),
+    expect_refusal(
+        "stopped",
+        unready,
+        &r,
         (503, "ServiceUnavailable", Some("1")),
-        "{r:?}"
-    );
-    assert!(
-        r.took < Duration::from_secs(15),
-        "a write took {:?} to fail",
-        r.took
+        Duration::from_secs(15),
     );
     let at = Instant::now();
     cluster.start_stopped().expect("start etcd again");
@@ -435,25 +409,14 @@ fn etcd_outage_fails_fast_and_recovers_without_restart() {
         (write.join().expect("the write"), unready)
     });
     let (r, unready) = write;
-    eprintln!(
-        "etcd frozen: /readyz failed after {} ms; a write answered {} {} (Retry-After {:?}) in {} ms",
-        unready.as_millis(),
-        r.code,
-        r.reason,
-        r.retry_after,
-        r.took.as_millis()
-    );
-    assert_eq!(
-        (r.code, r.reason.as_str(), r.retry_after.as_deref()),
+    expect_refusal(
+        "frozen",
+        unready,
+        &r,
         (504, "Timeout", None),
-        "{r:?}"
+        Duration::from_secs(25),
     );
     assert_eq!(r.retry_after_seconds, None, "{r:?}");
-    assert!(
-        r.took < Duration::from_secs(25),
-        "a write took {:?} to fail",
-        r.took
-    );
     let at = Instant::now();
     for i in 0..cluster.len() {
         cluster
