@@ -142,6 +142,27 @@ fn send(server: &Server, who: &Who, method: &str, path: &str, ct: &str, body: &[
     r
 }
 
+/// Creates the Application `obj` (a JSON body).
+fn create(server: &Server, who: &Who, obj: &Value) -> Reply {
+    let body = obj.to_string();
+    send(
+        server,
+        who,
+        "POST",
+        APPS,
+        "application/json",
+        body.as_bytes(),
+    )
+}
+
+/// Sends the JSON patch `ops` to the Application `name`.
+fn json_patch(server: &Server, who: &Who, name: &str, ops: &Value) -> Reply {
+    let path = format!("{APPS}/{name}");
+    let body = ops.to_string();
+    let ct = "application/json-patch+json";
+    send(server, who, "PATCH", &path, ct, body.as_bytes())
+}
+
 fn application(name: &str) -> Value {
     json!({
         "apiVersion": "argoproj.io/v1alpha1",
@@ -222,14 +243,7 @@ fn deeply_nested_bodies_are_bad_requests() {
     let who = admin(&server);
     const N: usize = 100_000;
     let deep = nested(N);
-    let r = send(
-        &server,
-        &who,
-        "POST",
-        APPS,
-        "application/json",
-        application("base").to_string().as_bytes(),
-    );
+    let r = create(&server, &who, &application("base"));
     assert_eq!(r.code, 201, "{r:?}");
 
     let mut obj = application("deep").to_string();
@@ -323,25 +337,11 @@ fn patches_cannot_store_objects_too_deep_to_read() {
     let nest = |n: usize| (0..n).fold(json!({}), |v, _| json!({ "a": v }));
     let mut app = application("deep");
     app["spec"]["source"]["helm"] = json!({"valuesObject": nest(90)});
-    let r = send(
-        &server,
-        &who,
-        "POST",
-        APPS,
-        "application/json",
-        app.to_string().as_bytes(),
-    );
+    let r = create(&server, &who, &app);
     assert_eq!(r.code, 201, "{r:?}");
     let path = format!("/spec/source/helm/valuesObject{}/b", "/a".repeat(80));
     let patch = json!([{"op": "add", "path": path, "value": nest(90)}]);
-    let r = send(
-        &server,
-        &who,
-        "PATCH",
-        &format!("{APPS}/deep"),
-        "application/json-patch+json",
-        patch.to_string().as_bytes(),
-    );
+    let r = json_patch(&server, &who, "deep", &patch);
     assert_eq!(r.code, 400, "{r:?}");
     assert!(r.body.contains("exceeded max depth of 100"), "{r:?}");
     let r = get(&server, &who, APPS);
@@ -355,27 +355,13 @@ fn patches_cannot_store_objects_too_deep_to_read() {
 fn json_patches_cannot_amplify_themselves() {
     let server = Server::start(Backend::Embedded);
     let who = admin(&server);
-    let r = send(
-        &server,
-        &who,
-        "POST",
-        APPS,
-        "application/json",
-        application("bomb").to_string().as_bytes(),
-    );
+    let r = create(&server, &who, &application("bomb"));
     assert_eq!(r.code, 201, "{r:?}");
     // Each copies /spec into itself: /spec doubles with every operation.
     let doubling: Vec<Value> = (0..40)
         .map(|i| json!({"op": "copy", "from": "/spec", "path": format!("/spec/x{i}")}))
         .collect();
-    let r = send(
-        &server,
-        &who,
-        "PATCH",
-        &format!("{APPS}/bomb"),
-        "application/json-patch+json",
-        Value::Array(doubling).to_string().as_bytes(),
-    );
+    let r = json_patch(&server, &who, "bomb", &Value::Array(doubling));
     let message = r.status(422, "Invalid");
     assert!(
         message
@@ -384,14 +370,7 @@ fn json_patches_cannot_amplify_themselves() {
     );
 
     let many = vec![json!({"op": "test", "path": "/kind", "value": "Application"}); 10_001];
-    let r = send(
-        &server,
-        &who,
-        "PATCH",
-        &format!("{APPS}/bomb"),
-        "application/json-patch+json",
-        Value::Array(many).to_string().as_bytes(),
-    );
+    let r = json_patch(&server, &who, "bomb", &Value::Array(many));
     r.status(413, "RequestEntityTooLarge");
     assert!(
         r.body.contains(
@@ -405,14 +384,7 @@ fn json_patches_cannot_amplify_themselves() {
         {"op": "add", "path": "/metadata/labels", "value": {}},
         {"op": "copy", "from": "/spec/project", "path": "/metadata/labels/project"}
     ]);
-    let r = send(
-        &server,
-        &who,
-        "PATCH",
-        &format!("{APPS}/bomb"),
-        "application/json-patch+json",
-        fine.to_string().as_bytes(),
-    );
+    let r = json_patch(&server, &who, "bomb", &fine);
     assert_eq!(r.code, 200, "{r:?}");
     let stored = r.json();
     assert!(stored["spec"].get("x0").is_none(), "{stored}");
