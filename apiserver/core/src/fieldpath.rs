@@ -308,43 +308,29 @@ impl Set {
     }
 
     pub fn union(&self, other: &Set) -> Set {
-        let mut members = Vec::with_capacity(self.members.len() + other.members.len());
-        merge_sorted(
-            &self.members,
-            &other.members,
-            |a, b| a.cmp(b),
-            |x| {
-                members.push(match x {
-                    Side::Left(a) | Side::Both(a, _) => a.clone(),
-                    Side::Right(b) => b.clone(),
-                })
-            },
-        );
-        let mut children = Vec::with_capacity(self.children.len() + other.children.len());
-        merge_sorted(
-            &self.children,
-            &other.children,
-            |a, b| a.0.cmp(&b.0),
-            |x| {
-                children.push(match x {
-                    Side::Left(a) => a.clone(),
-                    Side::Right(b) => b.clone(),
-                    Side::Both(a, b) => (a.0.clone(), a.1.union(&b.1)),
-                })
-            },
-        );
-        Set { members, children }
+        self.combine(other, SetOp::Union)
     }
 
     pub fn difference(&self, other: &Set) -> Set {
+        self.combine(other, SetOp::Difference)
+    }
+
+    pub fn intersection(&self, other: &Set) -> Set {
+        self.combine(other, SetOp::Intersection)
+    }
+
+    /// One walk for the three set operations: both levels are sorted, so members and children
+    /// merge in one pass each; children on both sides combine recursively, and an empty result
+    /// is dropped (a set never holds an empty child).
+    fn combine(&self, other: &Set, op: SetOp) -> Set {
         let mut members = Vec::new();
         merge_sorted(
             &self.members,
             &other.members,
             |a, b| a.cmp(b),
             |x| {
-                if let Side::Left(a) = x {
-                    members.push(a.clone())
+                if let Some(pe) = op.pick(x) {
+                    members.push(pe.clone());
                 }
             },
         );
@@ -354,43 +340,13 @@ impl Set {
             &other.children,
             |a, b| a.0.cmp(&b.0),
             |x| match x {
-                Side::Left(a) => children.push(a.clone()),
                 Side::Both(a, b) => {
-                    let d = a.1.difference(&b.1);
-                    if !d.is_empty() {
-                        children.push((a.0.clone(), d));
+                    let c = a.1.combine(&b.1, op);
+                    if !c.is_empty() {
+                        children.push((a.0.clone(), c));
                     }
                 }
-                Side::Right(_) => {}
-            },
-        );
-        Set { members, children }
-    }
-
-    pub fn intersection(&self, other: &Set) -> Set {
-        let mut members = Vec::new();
-        merge_sorted(
-            &self.members,
-            &other.members,
-            |a, b| a.cmp(b),
-            |x| {
-                if let Side::Both(a, _) = x {
-                    members.push(a.clone())
-                }
-            },
-        );
-        let mut children = Vec::new();
-        merge_sorted(
-            &self.children,
-            &other.children,
-            |a, b| a.0.cmp(&b.0),
-            |x| {
-                if let Side::Both(a, b) = x {
-                    let d = a.1.intersection(&b.1);
-                    if !d.is_empty() {
-                        children.push((a.0.clone(), d));
-                    }
-                }
+                one_side => children.extend(op.pick(one_side).cloned()),
             },
         );
         Set { members, children }
@@ -492,6 +448,26 @@ pub(crate) enum Side<'a, T> {
     Left(&'a T),
     Right(&'a T),
     Both(&'a T, &'a T),
+}
+
+#[derive(Clone, Copy)]
+enum SetOp {
+    Union,
+    Difference,
+    Intersection,
+}
+
+impl SetOp {
+    /// The element a merge step keeps: left only in a union or difference, right only in a
+    /// union, both (the left copy) in a union or intersection.
+    fn pick<'a, T>(self, x: Side<'a, T>) -> Option<&'a T> {
+        match (self, x) {
+            (SetOp::Union | SetOp::Difference, Side::Left(a)) => Some(a),
+            (SetOp::Union, Side::Right(b)) => Some(b),
+            (SetOp::Union | SetOp::Intersection, Side::Both(a, _)) => Some(a),
+            _ => None,
+        }
+    }
 }
 
 pub(crate) fn merge_sorted<'a, T>(
