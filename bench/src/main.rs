@@ -172,11 +172,8 @@ async fn main() -> Result<()> {
         Scenario::Watch,
     ];
     if args.scenarios.iter().any(|s| shared.contains(s)) {
-        let server = ServerProcess::start(&binary, &args.server_args).await?;
-        println!(
-            "server pid {} (creates, gets, lists, watches)",
-            server.pid()
-        );
+        let what = "creates, gets, lists, watches";
+        let server = ServerProcess::start(&binary, &args.server_args, what).await?;
         let result = run_shared(&args, &server, pad, &mut tables).await;
         if let Err(e) = result {
             eprintln!("server log tail:\n{}", server.log_tail(30));
@@ -185,8 +182,7 @@ async fn main() -> Result<()> {
     }
     if args.scenarios.contains(&Scenario::Rss) {
         // A fresh server, so its memory holds only the objects this scenario counts.
-        let mut server = ServerProcess::start(&binary, &args.server_args).await?;
-        println!("server pid {} (memory)", server.pid());
+        let mut server = ServerProcess::start(&binary, &args.server_args, "memory").await?;
         let result = rss(&args, &mut server, pad).await;
         keep(result, &server, &mut tables)?;
     }
@@ -194,8 +190,8 @@ async fn main() -> Result<()> {
         // A fresh server, on a webhook port of its own.
         let (port, extra) = webhook::webhook_port(&args.server_args)?;
         let server_args: Vec<String> = args.server_args.iter().cloned().chain(extra).collect();
-        let server = ServerProcess::start(&binary, &server_args).await?;
-        println!("server pid {} (webhooks on port {port})", server.pid());
+        let what = format!("webhooks on port {port}");
+        let server = ServerProcess::start(&binary, &server_args, &what).await?;
         let settings = webhook::Settings {
             seconds: args.webhook_seconds * args.scale,
             clients: args.clients,
@@ -210,8 +206,8 @@ async fn main() -> Result<()> {
         )?;
     }
     if args.scenarios.contains(&Scenario::Apply) {
-        let server = ServerProcess::start(&binary, &args.server_args).await?;
-        println!("server pid {} (apply vs merge patch)", server.pid());
+        let what = "apply vs merge patch";
+        let server = ServerProcess::start(&binary, &args.server_args, what).await?;
         let settings = apply::Settings {
             seconds: args.apply_seconds * args.scale,
             clients: args.apply_clients,
@@ -220,8 +216,7 @@ async fn main() -> Result<()> {
         keep(apply::run(&settings, &server).await, &server, &mut tables)?;
     }
     if args.scenarios.contains(&Scenario::Soak) {
-        let server = ServerProcess::start(&binary, &args.server_args).await?;
-        println!("server pid {} (soak)", server.pid());
+        let server = ServerProcess::start(&binary, &args.server_args, "soak").await?;
         let settings = soak::Settings {
             seconds: args.soak_seconds * args.scale,
             watchers: args.soak_watchers,

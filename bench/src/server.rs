@@ -69,7 +69,8 @@ fn spawn(binary: &Path, extra_args: &[String], dir: &Path, port: u16) -> Result<
 }
 
 impl ServerProcess {
-    pub async fn start(binary: &Path, extra_args: &[String]) -> Result<ServerProcess> {
+    /// Starts a fresh server for `what` (the scenarios it serves, printed with its pid).
+    pub async fn start(binary: &Path, extra_args: &[String], what: &str) -> Result<ServerProcess> {
         if !binary.exists() {
             bail!(
                 "server binary {binary:?} not found: run `cargo build --release -p argo-apiserver` \
@@ -88,6 +89,7 @@ impl ServerProcess {
             dialer: None,
         };
         server.wait_ready().await?;
+        println!("server pid {} ({what})", server.pid());
         Ok(server)
     }
 

@@ -1258,29 +1258,19 @@ pub async fn run(settings: &Settings, server: &ServerProcess) -> Result<Table> {
     );
     t.row(
         "watches opened / ended by server timeout / closed by client",
-        format!(
-            "{} / {} / {}",
-            stats.watch_opens.load(Ordering::Relaxed),
-            stats.watch_server_ends.load(Ordering::Relaxed),
-            stats.watch_client_closes.load(Ordering::Relaxed)
-        ),
+        counts(&[
+            &stats.watch_opens,
+            &stats.watch_server_ends,
+            &stats.watch_client_closes,
+        ]),
     );
     t.row(
         "watch 410 Gone / informer relists / stream errors",
-        format!(
-            "{} / {} / {}",
-            stats.watch_gone.load(Ordering::Relaxed),
-            stats.watch_relists.load(Ordering::Relaxed),
-            stats.watch_errors.load(Ordering::Relaxed)
-        ),
+        counts(&[&stats.watch_gone, &stats.watch_relists, &stats.watch_errors]),
     );
     t.row(
         "errors (unexpected answers) / expected races",
-        format!(
-            "{} / {}",
-            stats.errors.load(Ordering::Relaxed),
-            stats.expected.load(Ordering::Relaxed)
-        ),
+        counts(&[&stats.errors, &stats.expected]),
     );
     let reconnects = stats.reconnects.load(Ordering::Relaxed);
     if reconnects > 0 {
@@ -1377,6 +1367,15 @@ pub async fn run(settings: &Settings, server: &ServerProcess) -> Result<Table> {
         t.row("verdict", "too few samples in the second half");
     }
     Ok(t)
+}
+
+/// Counters as one summary cell: `a / b / c`.
+fn counts(counters: &[&AtomicU64]) -> String {
+    counters
+        .iter()
+        .map(|c| c.load(Ordering::Relaxed).to_string())
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 #[cfg(test)]
