@@ -441,6 +441,18 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// Asserts a failure `Status` with `code` and `reason`; returns its message.
+    pub fn status(&self, code: u16, reason: &str) -> String {
+        assert_eq!(self.code, code, "{self:?}");
+        let s = self.json();
+        assert_eq!(s["kind"], "Status", "{self:?}");
+        assert_eq!(s["apiVersion"], "v1", "{self:?}");
+        assert_eq!(s["status"], "Failure", "{self:?}");
+        assert_eq!(s["code"], code, "{self:?}");
+        assert_eq!(s["reason"], reason, "{self:?}");
+        s["message"].as_str().unwrap_or_default().to_string()
+    }
+
     /// The first header of that name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -464,8 +476,8 @@ impl Server {
     }
 
     /// Sends one request with curl and the admin client certificate, with an exact body (from
-    /// a file, so large bodies need no command line) and Content-Type. Gives up after a minute,
-    /// so a hung request fails the test instead of hanging it.
+    /// a file, so large bodies need no command line) and Content-Type. Gives up after two
+    /// minutes, so a hung request fails the test instead of hanging it.
     pub fn raw(
         &self,
         method: &str,
@@ -474,7 +486,7 @@ impl Server {
         body: Option<&Path>,
     ) -> RawResponse {
         let (_, cert, key) = self.pki();
-        self.curl((&cert, &key), method, path, content_type, body)
+        self.raw_as((&cert, &key), method, path, content_type, body)
     }
 
     /// POSTs `body` as JSON as the user whose certificate directory `user` is (from
@@ -482,7 +494,7 @@ impl Server {
     pub fn post_json_as(&self, user: &Path, path: &str, body: &serde_json::Value) -> RawResponse {
         let file = self.scratch_file("raw-body");
         std::fs::write(&file, body.to_string()).expect("write the request body");
-        let r = self.curl(
+        let r = self.raw_as(
             (&user.join("tls.crt"), &user.join("tls.key")),
             "POST",
             path,
@@ -500,7 +512,9 @@ impl Server {
         self.dir.path().join(format!("{prefix}-{n}"))
     }
 
-    fn curl(
+    /// As [`Server::raw`], with another client certificate and key, to a path on the main port
+    /// or to a full `https://` URL (another port).
+    pub fn raw_as(
         &self,
         (cert, key): (&Path, &Path),
         method: &str,
@@ -513,7 +527,7 @@ impl Server {
         let header_file = self.scratch_file("raw-headers");
         let mut cmd = Command::new("curl");
         cmd.arg("-sS")
-            .args(["--max-time", "60", "-D"])
+            .args(["--max-time", "120", "-D"])
             .arg(&header_file)
             .arg("--cacert")
             .arg(&ca)
@@ -532,7 +546,11 @@ impl Server {
             arg.push(body);
             cmd.arg("--data-binary").arg(arg);
         }
-        cmd.arg(format!("{}{path}", self.url()));
+        if path.starts_with("https://") {
+            cmd.arg(path);
+        } else {
+            cmd.arg(format!("{}{path}", self.url()));
+        }
         let out = cmd.output().expect("run curl");
         let code = String::from_utf8_lossy(&out.stdout)
             .trim()

@@ -52,11 +52,7 @@ fn action(app: &str, action: &str) -> String {
 
 /// Asserts a kube Status refusal with `code`, `reason` and a piece of its message.
 fn assert_refused(r: &RawResponse, code: u16, reason: &str, says: &str) {
-    assert_eq!(r.code, code, "{}", r.body);
-    let s = r.json();
-    assert_eq!(s["kind"], "Status", "{}", r.body);
-    assert_eq!(s["reason"], reason, "{}", r.body);
-    let message = s["message"].as_str().unwrap_or_default();
+    let message = r.status(code, reason);
     assert!(message.contains(says), "{message:?} lacks {says:?}");
 }
 

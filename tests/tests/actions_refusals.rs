@@ -72,12 +72,7 @@ impl User<'_> {
 
 /// Asserts a kube Status refusal with `code`, `reason` and exactly `message`.
 fn assert_status(r: &RawResponse, code: u16, reason: &str, message: &str) {
-    assert_eq!(r.code, code, "{}", r.body);
-    let s = r.json();
-    assert_eq!(s["kind"], "Status", "{}", r.body);
-    assert_eq!(s["status"], "Failure", "{}", r.body);
-    assert_eq!(s["reason"], reason, "{}", r.body);
-    assert_eq!(s["message"], message, "{}", r.body);
+    assert_eq!(r.status(code, reason), message, "{}", r.body);
 }
 
 fn forbidden(app: &str, why: &str) -> String {

@@ -47,23 +47,12 @@ fn snapshot(server: &Server) -> Snapshot {
 
 /// Asserts a Status error: code, reason and exact message.
 fn assert_status(r: &RawResponse, code: u16, reason: &str, message: &str) {
-    assert_eq!(r.code, code, "{}", r.body);
-    let s = r.json();
-    assert_eq!(s["kind"], "Status", "{s}");
-    assert_eq!(s["apiVersion"], "v1", "{s}");
-    assert_eq!(s["status"], "Failure", "{s}");
-    assert_eq!(s["code"], code, "{s}");
-    assert_eq!(s["reason"], reason, "{s}");
-    assert_eq!(s["message"], message, "{s}");
+    assert_eq!(r.status(code, reason), message, "{}", r.body);
 }
 
 /// Asserts a Status error whose message starts with `prefix` (the rest is a parser's words).
 fn assert_status_prefix(r: &RawResponse, code: u16, reason: &str, prefix: &str) {
-    assert_eq!(r.code, code, "{}", r.body);
-    let s = r.json();
-    assert_eq!(s["kind"], "Status", "{s}");
-    assert_eq!(s["reason"], reason, "{s}");
-    let message = s["message"].as_str().unwrap_or_default();
+    let message = r.status(code, reason);
     assert!(
         message.starts_with(prefix),
         "{message:?} should start with {prefix:?}"

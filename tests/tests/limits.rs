@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use argo_tests::{Backend, Server, ServerOptions, write_file};
+use argo_tests::{Backend, RawResponse as Reply, Server, ServerOptions, write_file};
 use serde_json::{Value, json};
 
 const APPS: &str = "/apis/argoproj.io/v1alpha1/namespaces/argocd/applications";
@@ -35,37 +35,6 @@ fn user(server: &Server, name: &str, groups: &[&str]) -> Who {
     }
 }
 
-#[derive(Debug)]
-struct Reply {
-    code: u16,
-    headers: String,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<String> {
-        self.headers.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_string())
-        })
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {self:?}"))
-    }
-
-    /// Asserts a Status with `code` and `reason`; returns its message.
-    fn status(&self, code: u16, reason: &str) -> String {
-        assert_eq!(self.code, code, "{self:?}");
-        let s = self.json();
-        assert_eq!(s["kind"], "Status", "{self:?}");
-        assert_eq!(s["reason"], reason, "{self:?}");
-        s["message"].as_str().unwrap_or_default().to_string()
-    }
-}
-
 /// One request with curl as `who` (to the main port, or to a full URL), with an optional body
 /// file and Content-Type.
 fn request(
@@ -76,56 +45,7 @@ fn request(
     content_type: Option<&str>,
     body: Option<&Path>,
 ) -> Reply {
-    let (ca, _, _) = server.pki();
-    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let out_file = server.dir.path().join(format!("reply-{seq}"));
-    let head_file = server.dir.path().join(format!("reply-{seq}.headers"));
-    let mut cmd = Command::new("curl");
-    cmd.arg("-sS")
-        .args(["--max-time", "120", "--cacert"])
-        .arg(&ca)
-        .arg("--cert")
-        .arg(&who.cert)
-        .arg("--key")
-        .arg(&who.key)
-        .args(["-X", method, "-o"])
-        .arg(&out_file)
-        .arg("-D")
-        .arg(&head_file)
-        .args(["-w", "%{http_code}"]);
-    if let Some(ct) = content_type {
-        cmd.arg("-H").arg(format!("Content-Type: {ct}"));
-    }
-    if let Some(body) = body {
-        let mut arg = std::ffi::OsString::from("@");
-        arg.push(body);
-        cmd.arg("--data-binary").arg(arg);
-    }
-    let url = if url.starts_with("https://") {
-        url.to_string()
-    } else {
-        format!("{}{url}", server.url())
-    };
-    cmd.arg(&url);
-    let out = cmd.output().expect("run curl");
-    let code = String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .unwrap_or(0);
-    assert!(
-        code != 0,
-        "curl {method} {url} got no response: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let reply = Reply {
-        code,
-        headers: std::fs::read_to_string(&head_file).unwrap_or_default(),
-        body: std::fs::read_to_string(&out_file).unwrap_or_default(),
-    };
-    let _ = std::fs::remove_file(&out_file);
-    let _ = std::fs::remove_file(&head_file);
-    reply
+    server.raw_as((&who.cert, &who.key), method, url, content_type, body)
 }
 
 fn get(server: &Server, who: &Who, path: &str) -> Reply {
@@ -520,11 +440,8 @@ fn requests_over_the_in_flight_limits_get_kubes_429() {
     // kube's tooManyRequests: http.Error's plain text, Retry-After: 1.
     assert_eq!(r.code, 429, "{r:?}");
     assert_eq!(r.body, "Too many requests, please try again later.\n");
-    assert_eq!(r.header("Retry-After").as_deref(), Some("1"), "{r:?}");
-    assert_eq!(
-        r.header("Content-Type").as_deref(),
-        Some("text/plain; charset=utf-8")
-    );
+    assert_eq!(r.header("Retry-After"), Some("1"), "{r:?}");
+    assert_eq!(r.header("Content-Type"), Some("text/plain; charset=utf-8"));
     // Non-resource requests count too.
     assert_eq!(get(&server, &probe, "/version").code, 429);
     // Mutating requests have their own limit, health checks and system:masters are never
@@ -560,7 +477,7 @@ fn requests_over_the_in_flight_limits_get_kubes_429() {
     );
     assert_eq!(r.code, 429, "{r:?}");
     assert_eq!(r.body, "Too many requests, please try again later.\n");
-    assert_eq!(r.header("Retry-After").as_deref(), Some("1"));
+    assert_eq!(r.header("Retry-After"), Some("1"));
     let metrics = get(&server, &root, "/metrics").body;
     for kind in ["readOnly", "mutating"] {
         let line = format!("apiserver_dropped_requests_total{{request_kind=\"{kind}\"}} ");
@@ -692,7 +609,7 @@ fn watches_are_limited_per_user_and_end_on_their_timeout() {
         message,
         "Too many requests: user \"alice\" already has 2 open watches, the most one user may have"
     );
-    assert_eq!(r.header("Retry-After").as_deref(), Some("1"));
+    assert_eq!(r.header("Retry-After"), Some("1"));
     assert_eq!(r.json()["details"]["retryAfterSeconds"], 1);
     // Another user is not affected, and neither are alice's other requests.
     let b1 = Watch::start(&server, &bob, long);
