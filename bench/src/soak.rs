@@ -407,6 +407,26 @@ fn to_bytes(v: &Value) -> Bytes {
     Bytes::from(serde_json::to_vec(v).unwrap_or_default())
 }
 
+/// A merge patch to `path`, counted as `op`; whether it was written.
+async fn merge_patch(
+    conn: &Shared,
+    stats: &Stats,
+    op: &'static str,
+    path: &str,
+    patch: &Value,
+) -> bool {
+    let r = conn
+        .call_bytes(
+            stats,
+            Method::PATCH,
+            path,
+            Some(MERGE_PATCH),
+            to_bytes(patch),
+        )
+        .await;
+    stats.record(op, r, &[]).is_some()
+}
+
 /// One visit to a slot: the next step of its object's life.
 async fn visit(conn: &Shared, stats: &Stats, slot: &mut Slot, seq: u64) {
     let path = slot.path();
@@ -453,16 +473,7 @@ async fn visit(conn: &Shared, stats: &Stats, slot: &mut Slot, seq: u64) {
                 "labels": {"tier": tier(seq)},
                 "annotations": {"argo-load.argoproj.io/seq": seq.to_string()},
             }});
-            let r = conn
-                .call_bytes(
-                    stats,
-                    Method::PATCH,
-                    &path,
-                    Some(MERGE_PATCH),
-                    to_bytes(&patch),
-                )
-                .await;
-            wrote(stats.record("update (merge patch)", r, &[]).is_some());
+            wrote(merge_patch(conn, stats, "update (merge patch)", &path, &patch).await);
         }
         Step::Replace => {
             let r = conn.call(stats, Method::GET, &path, None, "").await;
@@ -492,16 +503,16 @@ async fn visit(conn: &Shared, stats: &Stats, slot: &mut Slot, seq: u64) {
                 "observedGeneration": seq.to_string(),
                 "pauseConditions": [{"reason": "CanaryPauseStep", "startTime": "2026-05-01T09:00:00Z"}],
             }});
-            let r = conn
-                .call_bytes(
+            wrote(
+                merge_patch(
+                    conn,
                     stats,
-                    Method::PATCH,
+                    "rollouts/status",
                     &format!("{path}/status"),
-                    Some(MERGE_PATCH),
-                    to_bytes(&status),
+                    &status,
                 )
-                .await;
-            wrote(stats.record("rollouts/status", r, &[]).is_some());
+                .await,
+            );
         }
         Step::AppController => {
             let patch = json!({
@@ -512,19 +523,15 @@ async fn visit(conn: &Shared, stats: &Stats, slot: &mut Slot, seq: u64) {
                     "reconciledAt": "2026-05-01T09:00:00Z",
                 },
             });
-            let r = conn
-                .call_bytes(
-                    stats,
-                    Method::PATCH,
-                    &path,
-                    Some(MERGE_PATCH),
-                    to_bytes(&patch),
-                )
-                .await;
             wrote(
-                stats
-                    .record("applications status (controller)", r, &[])
-                    .is_some(),
+                merge_patch(
+                    conn,
+                    stats,
+                    "applications status (controller)",
+                    &path,
+                    &patch,
+                )
+                .await,
             );
         }
         Step::WorkflowStatus => {
@@ -533,33 +540,20 @@ async fn visit(conn: &Shared, stats: &Stats, slot: &mut Slot, seq: u64) {
                 "startedAt": "2026-05-01T09:00:00Z",
                 "progress": format!("0/{}", seq % 7 + 1),
             }});
-            let r = conn
-                .call_bytes(
-                    stats,
-                    Method::PATCH,
-                    &path,
-                    Some(MERGE_PATCH),
-                    to_bytes(&patch),
-                )
-                .await;
-            wrote(
-                stats
-                    .record("workflows status (controller)", r, &[])
-                    .is_some(),
-            );
+            wrote(merge_patch(conn, stats, "workflows status (controller)", &path, &patch).await);
         }
         Step::Scale => {
             let patch = json!({"spec": {"replicas": seq % 5 + 1}});
-            let r = conn
-                .call_bytes(
+            wrote(
+                merge_patch(
+                    conn,
                     stats,
-                    Method::PATCH,
+                    "rollouts/scale",
                     &format!("{path}/scale"),
-                    Some(MERGE_PATCH),
-                    to_bytes(&patch),
+                    &patch,
                 )
-                .await;
-            wrote(stats.record("rollouts/scale", r, &[]).is_some());
+                .await,
+            );
         }
         Step::Action(action, body) => {
             let op: &'static str = match (kind, action) {
