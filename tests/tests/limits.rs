@@ -294,7 +294,7 @@ fn json_patches_cannot_amplify_themselves() {
     r.status(413, "RequestEntityTooLarge");
     assert!(
         r.body.contains(
-            "The allowed number of operations in a JSON patch is 10000, but the patch has 10001"
+            "Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001"
         ),
         "{r:?}"
     );

@@ -45,12 +45,10 @@ pub fn parse_patch(patch_type: PatchType, body: &[u8]) -> Result<Patch, ApiError
             let patch = serde_json::from_slice::<json_patch::Patch>(body)
                 .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
             if patch.0.len() > MAX_JSON_PATCH_OPERATIONS {
-                let mut e = ApiError::request_entity_too_large(MAX_JSON_PATCH_OPERATIONS);
-                e.status.message = format!(
-                    "The allowed number of operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, but the patch has {}",
+                return Err(ApiError::request_entity_too_large(format_args!(
+                    "The allowed maximum operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, got {}",
                     patch.0.len()
-                );
-                return Err(e);
+                )));
             }
             Ok(Patch::Json(patch))
         }
@@ -92,27 +90,17 @@ fn apply_json_patch(doc: &mut Value, patch: &json_patch::Patch) -> Result<(), Ap
         {
             copied = copied.saturating_add(json_size(from));
             if copied > MAX_JSON_PATCH_COPY_BYTES {
-                return Err(unprocessable(format!(
+                return Err(ApiError::patch_not_applied(format!(
                     "Unable to complete the copy, the accumulated size increase of copy is {copied}, exceeding the limit {MAX_JSON_PATCH_COPY_BYTES}"
                 )));
             }
         }
         json_patch::patch_unsafe(doc, std::slice::from_ref(op)).map_err(|mut e| {
             e.operation = i;
-            unprocessable(e.to_string())
+            ApiError::patch_not_applied(e.to_string())
         })?;
     }
     Ok(())
-}
-
-/// 422 with the message alone, as kube answers a patch that does not apply.
-fn unprocessable(message: String) -> ApiError {
-    let mut err = ApiError::internal(&message);
-    err.status.code = 422;
-    err.status.reason = "Invalid".into();
-    err.status.message = message;
-    err.status.details = None;
-    err
 }
 
 /// The length of `v` as compact JSON, without writing it anywhere.
@@ -176,7 +164,7 @@ mod tests {
         assert_eq!(e.code(), 413);
         assert_eq!(
             e.status.message,
-            "The allowed number of operations in a JSON patch is 10000, but the patch has 10001"
+            "Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001"
         );
         let ops = vec![op; MAX_JSON_PATCH_OPERATIONS].join(",");
         assert!(parse_patch(PatchType::Json, format!("[{ops}]").as_bytes()).is_ok());

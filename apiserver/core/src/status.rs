@@ -312,14 +312,21 @@ impl ApiError {
         )
     }
 
-    /// 413 `Request entity too large: limit is 3145728`.
-    pub fn request_entity_too_large(limit: usize) -> ApiError {
+    /// 413 `Request entity too large: <what>` (the body limit: `limit is 3145728`).
+    pub fn request_entity_too_large(what: impl std::fmt::Display) -> ApiError {
         err(
             413,
             "RequestEntityTooLarge",
-            format!("Request entity too large: limit is {limit}"),
+            format!("Request entity too large: {what}"),
             None,
         )
+    }
+
+    /// 422 Invalid for a patch that does not apply. kube answers it with a fixed text ("the
+    /// server rejected our request due to an error in our request"); this keeps its code and
+    /// reason but says which operation failed and why, which is what the user needs to fix it.
+    pub fn patch_not_applied(message: impl Into<String>) -> ApiError {
+        err(422, "Invalid", message.into(), None)
     }
 
     /// 410 Expired with a message of the caller's (watch, list and continue each word it).

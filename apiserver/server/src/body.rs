@@ -45,7 +45,9 @@ where
         }
     }
     if total > limit {
-        return Err(ApiError::request_entity_too_large(limit));
+        return Err(ApiError::request_entity_too_large(format_args!(
+            "limit is {limit}"
+        )));
     }
     Ok(buf.freeze())
 }
