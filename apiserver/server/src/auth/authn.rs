@@ -428,29 +428,7 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// An extra key as kube reads it (url.PathUnescape): `%XX` with two hex digits is a byte; a key
 /// that does not unescape is kept as sent, since kube records extras even when not encoded.
 fn unescape_extra_key(key: &str) -> String {
-    percent_unescape(key).unwrap_or_else(|| key.to_string())
-}
-
-/// Go's url.PathUnescape: `%XX` decoded, anything malformed rejected.
-fn percent_unescape(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            // from_str_radix alone would take a sign: "%+5" is not an escape.
-            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                return None;
-            }
-            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    argo_apiserver_core::params::percent_decode(key, false).unwrap_or_else(|| key.to_string())
 }
 
 #[cfg(test)]
@@ -487,11 +465,13 @@ mod tests {
     fn extra_keys_unescape_like_url_path_unescape() {
         assert_eq!(unescape_extra_key("acme.com%2fproject"), "acme.com/project");
         assert_eq!(unescape_extra_key("a+b"), "a+b");
-        // Malformed escapes (a sign, one digit, non-hex, a cut-off end, invalid UTF-8) are kept
-        // as sent, never dropped or half-decoded.
-        for raw in ["%+5", "%-1x", "%5", "%zz", "key%", "%ff%fe"] {
+        // Malformed escapes (a sign, one digit, non-hex, a cut-off end) are kept as sent, never
+        // dropped or half-decoded.
+        for raw in ["%+5", "%-1x", "%5", "%zz", "key%"] {
             assert_eq!(unescape_extra_key(raw), raw);
         }
+        // Escaped bytes that are not UTF-8 decode as Go's do once JSON-encoded: U+FFFD.
+        assert_eq!(unescape_extra_key("a%ffb"), "a\u{fffd}b");
     }
 
     #[tokio::test]
