@@ -5,7 +5,8 @@ use crate::Result;
 
 /// A storage revision: etcd's revision, and the resourceVersion clients see. Starts at 1 on an
 /// empty store and grows by one per write (create, update or delete); reads never change it.
-pub type Revision = i64;
+/// Defined in core, where continue tokens carry it.
+pub use argo_apiserver_core::continue_token::Revision;
 
 /// One live key as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
