@@ -441,6 +441,11 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// Asserts a failure `Status` with `code`, `reason` and exactly `message`.
+    pub fn assert_status(&self, code: u16, reason: &str, message: &str) {
+        assert_eq!(self.status(code, reason), message, "{}", self.body);
+    }
+
     /// Asserts a failure `Status` with `code` and `reason`; returns its message.
     pub fn status(&self, code: u16, reason: &str) -> String {
         assert_eq!(self.code, code, "{self:?}");
@@ -492,15 +497,29 @@ impl Server {
     /// POSTs `body` as JSON as the user whose certificate directory `user` is (from
     /// [`Server::client_cert`]).
     pub fn post_json_as(&self, user: &Path, path: &str, body: &serde_json::Value) -> RawResponse {
-        let file = self.scratch_file("raw-body");
-        std::fs::write(&file, body.to_string()).expect("write the request body");
-        let r = self.raw_as(
-            (&user.join("tls.crt"), &user.join("tls.key")),
+        let (cert, key) = (user.join("tls.crt"), user.join("tls.key"));
+        let body = body.to_string();
+        self.send_as(
+            (&cert, &key),
             "POST",
             path,
-            Some("application/json"),
-            Some(&file),
-        );
+            "application/json",
+            body.as_bytes(),
+        )
+    }
+
+    /// As [`Server::raw_as`], with the body given as bytes (written to a file of its own).
+    pub fn send_as(
+        &self,
+        cert: (&Path, &Path),
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> RawResponse {
+        let file = self.scratch_file("raw-body");
+        std::fs::write(&file, body).expect("write the request body");
+        let r = self.raw_as(cert, method, path, Some(content_type), Some(&file));
         let _ = std::fs::remove_file(&file);
         r
     }

@@ -70,11 +70,6 @@ impl User<'_> {
     }
 }
 
-/// Asserts a kube Status refusal with `code`, `reason` and exactly `message`.
-fn assert_status(r: &RawResponse, code: u16, reason: &str, message: &str) {
-    assert_eq!(r.status(code, reason), message, "{}", r.body);
-}
-
 fn forbidden(app: &str, why: &str) -> String {
     format!("applications.argoproj.io \"{app}\" is forbidden: {why}")
 }
@@ -204,8 +199,7 @@ fn sync_windows_manual_sync_and_inactive_allow_windows() {
     s.set_clock("2026-03-04T09:30:00Z");
     let before = get_app(s, "open");
     let r = alice.act("open", "sync", &json!({}));
-    assert_status(
-        &r,
+    r.assert_status(
         403,
         "Forbidden",
         &forbidden(
@@ -220,8 +214,7 @@ fn sync_windows_manual_sync_and_inactive_allow_windows() {
     // needs `sync`: the window check comes first, then RBAC.
     let before = get_app(s, "manual");
     let r = bob.act("manual", "sync", &json!({}));
-    assert_status(
-        &r,
+    r.assert_status(
         403,
         "Forbidden",
         &forbidden(
@@ -239,14 +232,14 @@ fn sync_windows_manual_sync_and_inactive_allow_windows() {
     let before = get_app(s, "frozen");
     for who in [&alice, &bob] {
         let r = who.act("frozen", "sync", &json!({}));
-        assert_status(&r, 403, "Forbidden", &forbidden("frozen", deny_until_11));
+        r.assert_status(403, "Forbidden", &forbidden("frozen", deny_until_11));
     }
     assert_unwritten(s, "frozen", &before);
 
     // manualSync helps only when every active deny window has it.
     let before = get_app(s, "mixed");
     let r = alice.act("mixed", "sync", &json!({}));
-    assert_status(&r, 403, "Forbidden", &forbidden("mixed", deny_until_11));
+    r.assert_status(403, "Forbidden", &forbidden("mixed", deny_until_11));
     assert_unwritten(s, "mixed", &before);
 
     // Inside the allow window.
@@ -264,8 +257,7 @@ fn sync_windows_manual_sync_and_inactive_allow_windows() {
     }
     let before = get_app(s, "open");
     let r = alice.act("open", "sync", &json!({}));
-    assert_status(
-        &r,
+    r.assert_status(
         403,
         "Forbidden",
         &forbidden(
@@ -310,8 +302,7 @@ fn concurrent_syncs_exactly_one_wins() {
             answers.iter().filter(|(_, r)| r.code != 200).collect();
         assert_eq!(won.len(), 1, "round {round}: {answers:?}");
         assert_eq!(lost.len(), 1, "round {round}: {answers:?}");
-        assert_status(
-            &lost[0].1,
+        lost[0].1.assert_status(
             409,
             "Conflict",
             &conflict("race", "another operation is already in progress"),
@@ -354,8 +345,7 @@ fn revision_override_deleting_and_auto_sync() {
     app(s, "web", json!({}));
     let before = get_app(s, "web");
     let r = alice.act("web", "sync", &json!({"revision": "v2"}));
-    assert_status(
-        &r,
+    r.assert_status(
         403,
         "Forbidden",
         &forbidden(
@@ -410,9 +400,9 @@ fn revision_override_deleting_and_auto_sync() {
     );
     let deleting = conflict("gone", "application is deleting");
     let r = alice.act("gone", "sync", &json!({}));
-    assert_status(&r, 409, "Conflict", &deleting);
+    r.assert_status(409, "Conflict", &deleting);
     let r = alice.act("gone", "rollback", &json!({"id": 1}));
-    assert_status(&r, 409, "Conflict", &deleting);
+    r.assert_status(409, "Conflict", &deleting);
     assert_unwritten(s, "gone", &before);
 
     // Auto-sync on: no manual switch of revision, no rollback.
@@ -427,16 +417,14 @@ fn revision_override_deleting_and_auto_sync() {
     let before = get_app(s, "auto");
     assert_eq!(before["spec"]["syncPolicy"]["automated"], json!({}));
     let r = frank.act("auto", "sync", &json!({"revision": "v2"}));
-    assert_status(
-        &r,
+    r.assert_status(
         409,
         "Conflict",
         &conflict("auto", "Cannot sync to v2: auto-sync currently set to main"),
     );
     // Without override the permission is refused first.
     let r = alice.act("auto", "sync", &json!({"revision": "v2"}));
-    assert_status(
-        &r,
+    r.assert_status(
         403,
         "Forbidden",
         &forbidden(
@@ -445,8 +433,7 @@ fn revision_override_deleting_and_auto_sync() {
         ),
     );
     let r = alice.act("auto", "rollback", &json!({"id": 1}));
-    assert_status(
-        &r,
+    r.assert_status(
         409,
         "Conflict",
         &conflict(
@@ -585,8 +572,7 @@ fn memoized_resubmit_only_from_failed() {
 
     for name in ["running", "succeeded"] {
         let r = resubmit_memoized(s, name);
-        assert_status(
-            &r,
+        r.assert_status(
             400,
             "BadRequest",
             "workflow must be Failed/Error to resubmit in memoized mode",

@@ -295,18 +295,15 @@ struct Refused {
 /// A write while etcd cannot serve, in bounded time. Sent with curl, since kube's error type
 /// does not carry the response's headers and Retry-After is what client-go acts on.
 fn write_refused(server: &Server, name: &str) -> Refused {
-    let body = server.dir.path().join(format!("{name}.json"));
-    std::fs::write(
-        &body,
-        serde_json::to_vec(&application(name, 0)).expect("encode"),
-    )
-    .expect("write body");
+    let body = serde_json::to_vec(&application(name, 0)).expect("encode");
+    let (_, cert, key) = server.pki();
     let start = Instant::now();
-    let reply = server.raw(
+    let reply = server.send_as(
+        (&cert, &key),
         "POST",
         &format!("/apis/argoproj.io/v1alpha1/namespaces/{NAMESPACE}/applications"),
-        Some("application/json"),
-        Some(&body),
+        "application/json",
+        &body,
     );
     let status = reply.json();
     Refused {

@@ -45,11 +45,6 @@ fn snapshot(server: &Server) -> Snapshot {
     }
 }
 
-/// Asserts a Status error: code, reason and exact message.
-fn assert_status(r: &RawResponse, code: u16, reason: &str, message: &str) {
-    assert_eq!(r.status(code, reason), message, "{}", r.body);
-}
-
 /// Asserts a Status error whose message starts with `prefix` (the rest is a parser's words).
 fn assert_status_prefix(r: &RawResponse, code: u16, reason: &str, prefix: &str) {
     let message = r.status(code, reason);
@@ -169,8 +164,7 @@ fn wrong_type_meta(server: &Server) {
         "kind.json",
         obj.to_string().as_bytes(),
     );
-    assert_status(
-        &r,
+    r.assert_status(
         400,
         "BadRequest",
         "the kind in the data (Rollout) does not match the expected kind (Application)",
@@ -185,8 +179,7 @@ fn wrong_type_meta(server: &Server) {
         "gv.json",
         obj.to_string().as_bytes(),
     );
-    assert_status(
-        &r,
+    r.assert_status(
         400,
         "BadRequest",
         "the API version in the data (argoproj.io/v1beta1) does not match the expected API version (argoproj.io/v1alpha1)",
@@ -213,8 +206,7 @@ fn mismatched_names(server: &Server) {
     let current = current.json();
 
     let r = put(server, &format!("{APPS}/other"), &current);
-    assert_status(
-        &r,
+    r.assert_status(
         400,
         "BadRequest",
         "the name of the object (guestbook) does not match the name on the URL (other)",
@@ -224,8 +216,7 @@ fn mismatched_names(server: &Server) {
         &format!("{APPS}/guestbook").replace("/argocd/", "/elsewhere/"),
         &current,
     );
-    assert_status(
-        &r,
+    r.assert_status(
         400,
         "BadRequest",
         "the namespace of the provided object does not match the namespace sent on the request",
@@ -240,8 +231,7 @@ fn mismatched_names(server: &Server) {
         "ns.json",
         obj.to_string().as_bytes(),
     );
-    assert_status(
-        &r,
+    r.assert_status(
         400,
         "BadRequest",
         "the namespace of the provided object does not match the namespace sent on the request",
@@ -251,8 +241,7 @@ fn mismatched_names(server: &Server) {
     stale["metadata"]["resourceVersion"] = json!("1");
     stale["spec"]["project"] = json!("stale");
     let r = put(server, &format!("{APPS}/guestbook"), &stale);
-    assert_status(
-        &r,
+    r.assert_status(
         409,
         "Conflict",
         "Operation cannot be fulfilled on applications.argoproj.io \"guestbook\": the object has been modified; please apply your changes to the latest version and try again",
@@ -261,8 +250,7 @@ fn mismatched_names(server: &Server) {
     let mut missing = current.clone();
     missing["metadata"]["name"] = json!("missing");
     let r = put(server, &format!("{APPS}/missing"), &missing);
-    assert_status(
-        &r,
+    r.assert_status(
         404,
         "NotFound",
         "applications.argoproj.io \"missing\" not found",
@@ -357,8 +345,7 @@ fn unknown_fields(server: &Server) {
         "dup.json",
         dup,
     );
-    assert_status(
-        &r,
+    r.assert_status(
         400,
         "BadRequest",
         &format!("{CANNOT}strict decoding error: duplicate field \"spec.project\""),
@@ -381,20 +368,14 @@ fn field_selectors(server: &Server) {
         None,
         None,
     );
-    assert_status(
-        &r,
-        400,
-        "BadRequest",
-        "field label not supported: spec.nope",
-    );
+    r.assert_status(400, "BadRequest", "field label not supported: spec.nope");
     let r = server.raw(
         "GET",
         &format!("{APPS}?fieldSelector=metadata.name"),
         None,
         None,
     );
-    assert_status(
-        &r,
+    r.assert_status(
         400,
         "BadRequest",
         "invalid selector: 'metadata.name'; can't understand 'metadata.name'",
@@ -406,12 +387,7 @@ fn field_selectors(server: &Server) {
         None,
         None,
     );
-    assert_status(
-        &r,
-        400,
-        "BadRequest",
-        "field label not supported: spec.nope",
-    );
+    r.assert_status(400, "BadRequest", "field label not supported: spec.nope");
     for v in KUBECTL_VERSIONS {
         let err = server.kubectl_err(
             v,

@@ -53,13 +53,7 @@ fn get(server: &Server, who: &Who, path: &str) -> Reply {
 }
 
 fn send(server: &Server, who: &Who, method: &str, path: &str, ct: &str, body: &[u8]) -> Reply {
-    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let file = server.dir.path().join(format!("body-{n}"));
-    std::fs::write(&file, body).expect("write body");
-    let r = request(server, who, method, path, Some(ct), Some(&file));
-    let _ = std::fs::remove_file(&file);
-    r
+    server.send_as((&who.cert, &who.key), method, path, ct, body)
 }
 
 /// Creates the Application `obj` (a JSON body).
